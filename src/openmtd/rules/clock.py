@@ -57,7 +57,7 @@ class FixedClock:
 
 
 def _aware(instant: datetime) -> datetime:
-    if instant.tzinfo is None:
+    if instant.utcoffset() is None:
         raise ValueError("the clock needs a timezone-aware datetime (use UTC)")
     return instant.astimezone(UTC)
 
@@ -68,7 +68,7 @@ def uk_date(instant: datetime) -> date:
     >>> uk_date(datetime(2026, 4, 5, 23, 30, tzinfo=UTC))
     datetime.date(2026, 4, 6)
     """
-    if instant.tzinfo is None:
+    if instant.utcoffset() is None:
         raise ValueError("uk_date needs a timezone-aware datetime")
     return instant.astimezone(UK_TIMEZONE).date()
 

@@ -18,6 +18,10 @@ WIRE_MESSAGES: Final[dict[str, str]] = {
     "FORMAT_NINO": "The NINO format is invalid",
     "FORMAT_TAX_YEAR": "The taxYear format is invalid",
     "RULE_TAX_YEAR_RANGE_INVALID": "A tax year range of one year is required",
+    # Self Assessment Test Support API (hmrc-oas/self-assessment-test-support-1.0 errors.yaml).
+    "FORMAT_STATUS": "The provided status is invalid",
+    "FORMAT_STATUS_REASON": "The provided status reason is invalid",
+    "FORMAT_BUSINESS_INCOME_2_YEARS_PRIOR": "The provided business Income 2 Years Prior is invalid",
     "CLIENT_ID_FORMAT_INVALID": (
         "Client identifier must be in the correct format. "
         "Check the API documentation to find the correct format."

@@ -113,7 +113,7 @@ class StatusReason(StrEnum):
     @classmethod
     def from_downstream(cls, code: str) -> StatusReason:
         members = list(cls)
-        if len(code) == 2 and code.isdigit() and int(code) < len(members):
+        if len(code) == 2 and code.isascii() and code.isdigit() and int(code) < len(members):
             return members[int(code)]
         raise RuleError("FORMAT_STATUS_REASON", f"{code!r} is not an ITSA status reason code.")
 
@@ -141,11 +141,12 @@ class StatusRecord:
     business_income_2_years_prior: Decimal | None = None
 
     def __post_init__(self) -> None:
-        if self.submitted_on.tzinfo is None:
+        if self.submitted_on.utcoffset() is None:
             raise ValueError("submitted_on must be timezone-aware (HMRC writes it in UTC)")
         income = self.business_income_2_years_prior
         if income is not None and not (
-            Decimal(0) <= income <= MAX_BUSINESS_INCOME
+            income.is_finite()
+            and Decimal(0) <= income <= MAX_BUSINESS_INCOME
             and income == income.quantize(Decimal("0.01"))
         ):
             raise RuleError(
@@ -196,10 +197,11 @@ class StatusHistory:
     def effective_status(self, tax_year: TaxYear) -> ItsaStatus:
         """The status that governs ``tax_year``, following HMRC's rollover reading.
 
-        A year with ``No Status`` (or none at all) inherits the year before when that year's
-        status was rolled over or is itself effective; a year with nothing before it is
-        ``No Status``. This is how HMRC's own frontends read a gap (VC-FE
-        ``ITSAStatusService``, business rules §3.4).
+        A year with ``No Status`` (or no record at all) inherits the nearest earlier year that
+        has a status; with nothing earlier it is ``No Status``. HMRC's own frontends read a
+        ``No Status`` next year as the current year's status (VC-FE ``ITSAStatusService``,
+        business rules §3.4); openmtd applies the same reading to any gap (a choice, since
+        HMRC does not define No Status: see docs/rules.md).
         """
         status = self.status_for(tax_year)
         if status not in (None, ItsaStatus.NO_STATUS):

@@ -67,7 +67,7 @@ class TaxYear:
             raise InvalidTaxYearError(
                 "RULE_TAX_YEAR_RANGE_INVALID",
                 f"{text!r} does not cover one tax year. The two years must follow each other, "
-                f"like 20{first}-{(first + 1) % 100:02d}.",
+                f"like {TaxYear(2000 + min(first, 98))}.",
             )
         return cls(2000 + first)
 
