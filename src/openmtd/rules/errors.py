@@ -22,6 +22,20 @@ WIRE_MESSAGES: Final[dict[str, str]] = {
     "FORMAT_STATUS": "The provided status is invalid",
     "FORMAT_STATUS_REASON": "The provided status reason is invalid",
     "FORMAT_BUSINESS_INCOME_2_YEARS_PRIOR": "The provided business Income 2 Years Prior is invalid",
+    "CLIENT_OR_AGENT_NOT_AUTHORISED": "The client or agent is not authorised",
+    "DUPLICATE_AUTHORISATION_REQUEST": (
+        "An authorisation request for this service has already been created "
+        "and is awaiting the client\u2019s response."
+    ),
+    "ALREADY_AUTHORISED": (
+        "The client has already authorised the agent for this service. "
+        "The agent does not need ask the client for this authorisation again."
+    ),
+    "AGENT_TYPE_NOT_SUPPORTED": (
+        "The agent type requested is not supported. "
+        "Check the API documentation to find which agent types are supported."
+    ),
+    "NO_RELATIONSHIP": "The specified relationship does not exist.",
     "CLIENT_ID_FORMAT_INVALID": (
         "Client identifier must be in the correct format. "
         "Check the API documentation to find the correct format."
