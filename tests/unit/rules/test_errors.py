@@ -18,6 +18,21 @@ from openmtd.rules.errors import (
 # Support API's errors (hmrc-oas/self-assessment-test-support-1.0/1.0/common/errors.yaml, for
 # the codes openmtd.rules.itsa_status raises): the module must agree.
 HMRC_TEXTS = {
+    # hmrc-wire-facts.md §1.6 and the Agent Authorisation API v2.0 OAS and examples.
+    "CLIENT_OR_AGENT_NOT_AUTHORISED": "The client or agent is not authorised",
+    "DUPLICATE_AUTHORISATION_REQUEST": (
+        "An authorisation request for this service has already been created "
+        "and is awaiting the client\u2019s response."
+    ),
+    "ALREADY_AUTHORISED": (
+        "The client has already authorised the agent for this service. "
+        "The agent does not need ask the client for this authorisation again."
+    ),
+    "AGENT_TYPE_NOT_SUPPORTED": (
+        "The agent type requested is not supported. "
+        "Check the API documentation to find which agent types are supported."
+    ),
+    "NO_RELATIONSHIP": "The specified relationship does not exist.",
     "FORMAT_NINO": "The NINO format is invalid",
     "FORMAT_TAX_YEAR": "The taxYear format is invalid",
     "RULE_TAX_YEAR_RANGE_INVALID": "A tax year range of one year is required",
