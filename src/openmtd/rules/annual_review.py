@@ -12,10 +12,13 @@ decided only here):
    status either, there is nothing to decide (None).
 4. Before 2026-27 nobody is mandated: signed-up customers are voluntary, others annual.
 5. Qualifying income strictly over N's threshold: ``MTD Mandated``.
-6. At or below it: a mandated customer stays mandated until the three determinations for
-   N, N-1 and N-2 are all at or below their thresholds (*choice*: "below" read as "not over",
-   matching the voluntary definition; a missing return counts as not below); then voluntary.
-   Other signed-up customers are voluntary; the rest are annual.
+6. At or below it: a mandated customer stays mandated until qualifying income has been at or
+   below the threshold for three consecutive tax years, N-3, N-2 and N-1 (N-1 measured from
+   its Q4 update or final declaration, as LITRG describes HMRC's test; UNCONFIRMED from
+   HMRC's code). *Choices*: "below" is read as "not over", matching the voluntary
+   definition; each income year is compared with the threshold of the year it decides; a
+   missing figure counts as not below. Released customers become voluntary (they may then
+   opt out). Other signed-up customers are voluntary; the rest are annual.
 
 The reason for a decision from a return names the return: ``ITSA final declaration``,
 ``ITSA Q4 declaration`` or ``CESA SA return``.
@@ -63,7 +66,8 @@ class CustomerState:
 
     Attributes:
         previous: the status in force for N-1 (``No Status`` when HMRC holds none).
-        signed_up: signed up for MTD and not opted out.
+        signed_up: signed up for MTD and not opted out (a mandated or voluntary previous
+            status also counts as signed up).
         dormant: no longer required to file Self Assessment.
         returns: returns held, keyed by the tax year each covers.
     """
@@ -110,7 +114,9 @@ def review(tax_year: TaxYear, state: CustomerState) -> ReviewDecision | None:
     stays_mandated = state.previous is ItsaStatus.MANDATED and not _released(tax_year, state)
     if is_over_threshold(basis.qualifying_income, tax_year) or stays_mandated:
         status = ItsaStatus.MANDATED
-    elif state.signed_up or state.previous is ItsaStatus.MANDATED:
+    elif state.signed_up or state.previous.is_in_mtd:
+        # Still in MTD (signed up, or mandated until just now): voluntary until they opt out,
+        # which sets an Annual status that this branch then keeps.
         status = ItsaStatus.VOLUNTARY
     else:
         status = ItsaStatus.ANNUAL
@@ -118,12 +124,19 @@ def review(tax_year: TaxYear, state: CustomerState) -> ReviewDecision | None:
 
 
 def _released(tax_year: TaxYear, state: CustomerState) -> bool:
-    """Whether the determinations for N, N-1 and N-2 are all at or below their thresholds."""
-    for offset in range(YEARS_BELOW_TO_LEAVE_MANDATION):
-        year = tax_year.shift(-offset)
-        filed = state.returns.get(basis_year(year))
-        if filed is None or threshold_for(year) is None:
+    """Whether qualifying income was at or below the threshold for three years in a row.
+
+    The three income years are N-1, N-2 and N-3 (N-1's figure comes from its Q4 update or
+    final declaration), each compared with the threshold of the status year it decides (its
+    year + 2). So a customer whose income falls below in three consecutive years may leave
+    from the year after the third.
+    """
+    for offset in range(1, YEARS_BELOW_TO_LEAVE_MANDATION + 1):
+        income_year = tax_year.shift(-offset)
+        decided_year = income_year.shift(2)
+        filed = state.returns.get(income_year)
+        if filed is None or threshold_for(decided_year) is None:
             return False
-        if is_over_threshold(filed.qualifying_income, year):
+        if is_over_threshold(filed.qualifying_income, decided_year):
             return False
     return True

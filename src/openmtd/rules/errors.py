@@ -58,7 +58,15 @@ WIRE_MESSAGES: Final[dict[str, str]] = {
 # Codes openmtd uses where HMRC publishes none (no public API takes the value as input, so
 # HMRC's reference has no code for it). Kept apart so nobody mistakes them for HMRC's.
 OPENMTD_CODES: Final[frozenset[str]] = frozenset(
-    {"FORMAT_UTR", "FORMAT_ARN", "FORMAT_MTDITID", "FORMAT_INVITATION_ID"}
+    {
+        "FORMAT_UTR",
+        "FORMAT_ARN",
+        "FORMAT_MTDITID",
+        "FORMAT_INVITATION_ID",
+        # Opting out and back in happen only in HMRC online services, never through an API.
+        "RULE_OPT_OUT_NOT_ALLOWED",
+        "RULE_OPT_IN_NOT_ALLOWED",
+    }
 )
 
 

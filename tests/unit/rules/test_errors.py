@@ -118,7 +118,14 @@ def test_every_wire_message_is_one_hmrc_publishes() -> None:
 
 
 def test_openmtd_codes_never_collide_with_hmrc_codes() -> None:
-    assert {"FORMAT_UTR", "FORMAT_ARN", "FORMAT_MTDITID", "FORMAT_INVITATION_ID"} == OPENMTD_CODES
+    assert {
+        "FORMAT_UTR",
+        "FORMAT_ARN",
+        "FORMAT_MTDITID",
+        "FORMAT_INVITATION_ID",
+        "RULE_OPT_OUT_NOT_ALLOWED",
+        "RULE_OPT_IN_NOT_ALLOWED",
+    } == OPENMTD_CODES
     assert OPENMTD_CODES.isdisjoint(WIRE_MESSAGES)
 
 
