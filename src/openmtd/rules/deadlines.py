@@ -3,9 +3,9 @@
 Quarterly updates are cumulative from 2025-26: every period starts on 6 April and ends on
 5 July, 5 October, 5 January or 5 April; each is due on the 7th of the following month
 (7 August, 7 November, 7 February, 7 May). Periods are computed this way for any year;
-before 2025-26 HMRC's periods were not cumulative, and no one was mandated then. The final declaration, the online tax return and
-the balancing payment are due by 31 January after the tax year ends (hmrc-wire-facts.md §5;
-business rules §1.5, §3.2).
+before 2025-26 HMRC's periods were not cumulative, and no one was mandated then. The final
+declaration, the online tax return and the balancing payment are due by 31 January after
+the tax year ends (hmrc-wire-facts.md §5; business rules §1.5, §3.2).
 """
 
 from __future__ import annotations
