@@ -1,0 +1,60 @@
+"""Typed settings for the emulator, passed in (never read at import time)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+#: Where `openmtd emulator serve` and `openmtd up` keep their SQLite file by default.
+DEFAULT_DATA_DIR: Final = Path("data")
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordHashing:
+    """argon2id cost parameters (argon2-cffi's RFC 9106 "low memory" profile by default)."""
+
+    time_cost: int = 3
+    memory_cost_kib: int = 65536
+    parallelism: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatorSettings:
+    """Everything the emulator needs to start.
+
+    Attributes:
+        database_url: SQLAlchemy URL. SQLite by default (a file under ``data_dir``);
+            ``postgresql+psycopg://user:pass@host:port/db`` for PostgreSQL.
+        control_enabled: serve the ``/emulator/*`` control API (``--no-control`` turns it off).
+        secure_cookies: mark cookies ``Secure``; on when the emulator is served over https.
+        session_idle_seconds: a browser session ends after this long without a request.
+        password_hashing: argon2id costs for Government Gateway passwords.
+        log_requests: log one line per request.
+    """
+
+    database_url: str = field(
+        default_factory=lambda: f"sqlite:///{DEFAULT_DATA_DIR / 'emulator.sqlite3'}"
+    )
+    control_enabled: bool = True
+    secure_cookies: bool = False
+    session_idle_seconds: int = 15 * 60
+    password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
+    log_requests: bool = True
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None) -> EmulatorSettings:
+        """Settings from ``OPENMTD_EMULATOR_*`` variables, for the serve command's defaults."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            database_url=env.get("OPENMTD_EMULATOR_DATABASE_URL", defaults.database_url),
+            control_enabled=env.get("OPENMTD_EMULATOR_CONTROL", "1") != "0",
+            secure_cookies=env.get("OPENMTD_EMULATOR_SECURE_COOKIES", "0") == "1",
+        )
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{path}"
