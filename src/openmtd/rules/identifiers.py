@@ -124,7 +124,7 @@ _NINO_PREFIX: Final = re.compile(f"(?:{_NINO_PREFIX_PATTERN})")
 _NINO_FIRST_LETTERS: Final = frozenset("ABCEGHJKLMNOPRSTWXYZ")
 # Canonical form: HMRC's shape without the space HMRC's regex allows in place of the suffix.
 _NINO_SHAPE: Final = re.compile(r"[A-Z]{2}[0-9]{6}[A-Z]?")
-_NINO_EXAMPLE: Final = "QQ 12 34 56 C"
+_NINO_EXAMPLE: Final = "AB 12 34 56 C"
 
 
 def _hmrc_accepts_nino(text: str) -> bool:
@@ -199,7 +199,7 @@ class Nino(_Identifier):
 
     @property
     def display(self) -> str:
-        """The spaced form HMRC prints on letters and pages: ``QQ 12 34 56 C``."""
+        """The spaced form HMRC prints on letters and pages: ``AB 12 34 56 C``."""
         v = self.value
         return " ".join(part for part in (v[:2], v[2:4], v[4:6], v[6:8], v[8:]) if part)
 

@@ -325,7 +325,7 @@ class TestNino:
         ],
     )
     def test_refuses_the_wrong_shape(self, text: str) -> None:
-        assert_refused(Nino, text, "FORMAT_NINO", "2 letters, 6 numbers", "QQ 12 34 56 C")
+        assert_refused(Nino, text, "FORMAT_NINO", "2 letters, 6 numbers", "AB 12 34 56 C")
 
     def test_errors_carry_hmrcs_wire_message_and_do_not_echo_the_number(self) -> None:
         error = assert_refused(Nino, "AB123456E", "FORMAT_NINO")
