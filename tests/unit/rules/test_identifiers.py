@@ -308,7 +308,7 @@ class TestNino:
     @pytest.mark.parametrize("suffix", ["E", "M", "Z"])
     def test_refuses_a_suffix_other_than_a_to_d(self, suffix: str) -> None:
         assert_refused(
-            Nino, "AB123456" + suffix, "FORMAT_NINO", f"A, B, C or D, not {suffix}.", "QQ 12"
+            Nino, "AB123456" + suffix, "FORMAT_NINO", f"A, B, C or D, not {suffix}.", "AB 12"
         )
 
     @pytest.mark.parametrize(
