@@ -1,0 +1,164 @@
+"""``create_app``: the emulator as one ASGI application (HMRC's browser and API hosts on one
+origin; their paths do not collide)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openmtd.emulator.adapters.db.store import SqlStore
+from openmtd.emulator.clock import EmulatorClock
+from openmtd.emulator.security import PasswordHasher
+from openmtd.emulator.settings import EmulatorSettings
+from openmtd.emulator.storage import Store
+from openmtd.emulator.web.context import CsrfError, Services, page_context
+from openmtd.emulator.web.render import message
+from openmtd.rules.clock import Clock
+
+log = logging.getLogger("openmtd.emulator")
+
+# HMRC's gateway answer for a path no API serves (wire facts §0).
+NOT_FOUND_BODY = {
+    "code": "MATCHING_RESOURCE_NOT_FOUND",
+    "message": "A resource with the name in the request can not be found in the API",
+}
+METHOD_NOT_ALLOWED_BODY = {"code": "METHOD_NOT_ALLOWED", "message": "Method not allowed"}
+INTERNAL_ERROR_BODY = {
+    "code": "INTERNAL_SERVER_ERROR",
+    "message": "An internal server error occurred",
+}
+
+
+class RequestLog:
+    """One log line per request: method, path (never the query, which can hold codes or
+    state), status and time taken. Nothing secret is ever logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            took = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, took)
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+def create_app(
+    settings: EmulatorSettings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    """The emulator, built from typed settings (nothing read at import time).
+
+    Args:
+        settings: where the database is, whether the control API is on, cookie security.
+        clock: the base clock (tests pin it); the emulator adds its shared offset.
+        store: storage to use instead of opening ``settings.database_url`` (tests).
+    """
+    from openmtd.emulator.web.routes import accounts, control, devhub, gateway, home, manage, oauth
+
+    store = store or SqlStore.open(settings.database_url)
+    services = Services(
+        settings=settings,
+        store=store,
+        clock=EmulatorClock(store, clock),
+        hasher=PasswordHasher(settings.password_hashing),
+    )
+    app = FastAPI(
+        title="openmtd HMRC emulator",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/emulator/openapi.json" if settings.control_enabled else None,
+    )
+    app.state.services = services
+    app.state.templates = Jinja2Templates(
+        directory=str(resources.files("openmtd.emulator.web") / "templates")
+    )
+    app.mount(
+        "/emulator-assets",
+        StaticFiles(directory=str(resources.files("openmtd.emulator.web") / "static")),
+        name="assets",
+    )
+    for module in (home, accounts, gateway, oauth, manage, devhub):
+        app.include_router(module.router)
+    if settings.control_enabled:
+        app.include_router(control.router)
+
+    @app.exception_handler(CsrfError)
+    async def csrf_failed(request: Request, _error: CsrfError) -> Response:
+        with page_context(request) as ctx:
+            return message(
+                ctx,
+                "This form has expired",
+                "For your security, the form could not be sent. Go back, reload the page and "
+                "try again.",
+                status_code=403,
+                link=("/", "Go to the start"),
+            )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 405:
+            return JSONResponse(METHOD_NOT_ALLOWED_BODY, status_code=405)
+        if error.status_code == 404 and _wants_html(request):
+            return HTMLResponse(
+                "<!doctype html><title>Page not found</title><h1>Page not found</h1>"
+                '<p>If you typed the web address, check it is correct.</p><p><a href="/">'
+                "Go to the emulator's home page</a></p>",
+                status_code=404,
+            )
+        if error.status_code == 404:
+            return JSONResponse(NOT_FOUND_BODY, status_code=404)
+        return JSONResponse(
+            {"code": "BAD_REQUEST", "message": str(error.detail)}, error.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> Response:
+        return JSONResponse(
+            {
+                "code": "INVALID_REQUEST",
+                "message": "Invalid request",
+                "errors": [
+                    {"code": "INVALID_FIELD", "message": str(item.get("msg", "invalid"))}
+                    for item in error.errors()
+                ],
+            },
+            status_code=400,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, error: Exception) -> Response:
+        log.exception("unexpected error: %s", type(error).__name__)
+        return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)
+
+    app.add_middleware(RequestLog)
+    return app
