@@ -12,7 +12,10 @@ import hashlib
 import hmac
 import secrets
 import string
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from typing import Final
 
 from argon2 import PasswordHasher as _Argon2
@@ -22,10 +25,20 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from openmtd.emulator.settings import PasswordHashing
 
 _CLIENT_ID_ALPHABET: Final = string.ascii_letters + string.digits + "_"
+VERIFIED_CACHE_SECONDS: Final = 300.0
+VERIFIED_CACHE_SIZE: Final = 10_000
 
 
 class PasswordHasher:
-    """argon2id password hashing with the configured costs."""
+    """argon2id password hashing with the configured costs.
+
+    Successful verifications are remembered for :data:`VERIFIED_CACHE_SECONDS` in this
+    process, keyed by an HMAC (with a per-process random key) of the stored hash and the
+    password, so automated tests that sign the same test users in again and again do not pay
+    argon2's deliberate cost every time. Only a *correct* password can hit the cache; wrong
+    passwords always run argon2, and the lockout is checked before any of this. Nothing in the
+    cache can be turned back into a password, and it dies with the process.
+    """
 
     def __init__(self, costs: PasswordHashing | None = None) -> None:
         costs = costs or PasswordHashing()
@@ -38,15 +51,37 @@ class PasswordHasher:
         # Verified against when a user ID is unknown, so a miss costs as much as a wrong
         # password and response times do not reveal which user IDs exist.
         self._decoy = self._argon2.hash(secrets.token_urlsafe(16))
+        self._cache_key = secrets.token_bytes(32)
+        self._verified: OrderedDict[bytes, float] = OrderedDict()
+        self._lock = threading.Lock()
 
     def hash(self, password: str) -> str:
         return self._argon2.hash(password)
 
     def verify(self, password_hash: str | None, password: str) -> bool:
+        if password_hash is None:
+            self._check(self._decoy, password)
+            return False
+        key = hmac.new(
+            self._cache_key, password_hash.encode() + b"\0" + password.encode(), "sha256"
+        ).digest()
+        now = time.monotonic()
+        with self._lock:
+            seen = self._verified.get(key)
+            if seen is not None and now - seen < VERIFIED_CACHE_SECONDS:
+                return True
+        if not self._check(password_hash, password):
+            return False
+        with self._lock:
+            self._verified[key] = now
+            self._verified.move_to_end(key)
+            while len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return True
+
+    def _check(self, password_hash: str, password: str) -> bool:
         try:
-            return self._argon2.verify(password_hash or self._decoy, password) and bool(
-                password_hash
-            )
+            return self._argon2.verify(password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
 
