@@ -119,10 +119,13 @@ def _authorization_code(
         raise InvalidRequestError(errors.CODE_REQUIRED)
     code_hash = token_hash(code)
     record = tx.oauth.get_code(code_hash)
-    if record is None or record.application_id != application.id or record.expires_at <= now:
+    if record is None or record.application_id != application.id:
         raise InvalidRequestError(errors.CODE_INVALID)
     if record.used_at is not None:
+        # A replay revokes what the first exchange issued, even after the code's ten minutes.
         _revoke_replayed(tx, record.grant_id, now)
+        raise InvalidRequestError(errors.CODE_INVALID)
+    if record.expires_at <= now:
         raise InvalidRequestError(errors.CODE_INVALID)
     if redirect_uri != record.redirect_uri:
         raise InvalidRequestError(errors.REDIRECT_URI_INVALID)
@@ -138,8 +141,10 @@ def _authorization_code(
         if not verifier_matches(verifier, record.code_challenge):
             raise InvalidGrantError(errors.CODE_VERIFIER_INVALID)
     if not tx.oauth.use_code(code_hash, now):
-        # Another exchange of the same code won the race: treat it as a replay.
-        _revoke_replayed(tx, record.grant_id, now)
+        # Another exchange of the same code won the race: treat it as a replay, revoking the
+        # grant the winner linked (``record`` was read before it committed).
+        winner = tx.oauth.get_code(code_hash)
+        _revoke_replayed(tx, winner.grant_id if winner else None, now)
         raise InvalidRequestError(errors.CODE_INVALID)
     grant = tx.oauth.add_grant(
         application.id, record.account_id, record.scopes, now, grant_expiry(application, now)

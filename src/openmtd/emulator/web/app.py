@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.clock import EmulatorClock
+from openmtd.emulator.oauth.errors import ServerError
 from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Store
@@ -32,6 +33,7 @@ NOT_FOUND_BODY = {
     "code": "MATCHING_RESOURCE_NOT_FOUND",
     "message": "A resource with the name in the request can not be found in the API",
 }
+OAUTH_PATHS = frozenset({"/oauth/authorize", "/oauth/token"})
 METHOD_NOT_ALLOWED_BODY = {"code": "METHOD_NOT_ALLOWED", "message": "Method not allowed"}
 INTERNAL_ERROR_BODY = {
     "code": "INTERNAL_SERVER_ERROR",
@@ -156,8 +158,12 @@ def create_app(
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, error: Exception) -> Response:
+    async def unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error: %s", type(error).__name__)
+        if request.url.path in OAUTH_PATHS:
+            # The OAuth endpoints answer in RFC 6749's shape, as HMRC's do (wire facts §2).
+            status, body, headers = ServerError().response()
+            return JSONResponse(body, status_code=status, headers=headers)
         return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)
 
     app.add_middleware(RequestLog)

@@ -356,7 +356,7 @@ class SqlOAuth(OAuthRepository):
         self._session.flush()
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:
-        row = self._session.get(t.AuthorizationCodeRow, code_hash)
+        row = self._session.get(t.AuthorizationCodeRow, code_hash, populate_existing=True)
         return _code(row) if row else None
 
     def use_code(self, code_hash: str, at: datetime) -> bool:

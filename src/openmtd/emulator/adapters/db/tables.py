@@ -6,7 +6,8 @@ as text, so the repositories re-attach UTC on the way out.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -19,7 +20,34 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC on every database.
+
+    SQLite keeps no offset, so a time at +01:00 would come back an hour out and compare
+    wrongly in a WHERE; converting to UTC on the way in (and labelling UTC on the way out)
+    makes SQLite and PostgreSQL agree.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("store timezone-aware datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        stored: datetime = value
+        return stored.replace(tzinfo=UTC) if stored.tzinfo is None else stored.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -69,7 +97,7 @@ class AccountRow(Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     address_line1: Mapped[str] = mapped_column(String(100), default="")
     address_line2: Mapped[str] = mapped_column(String(100), default="")
@@ -83,11 +111,11 @@ class AccountRow(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     phone_number: Mapped[str | None] = mapped_column(String(32))
     sms_code_hash: Mapped[str | None] = mapped_column(String(64))
-    sms_code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sms_code_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_password_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    password_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_two_step_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    two_step_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    two_step_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     group: Mapped[GroupRow] = relationship(lazy="joined")
 
@@ -102,7 +130,7 @@ class ApplicationRow(Base):
     apis: Mapped[list[str]] = mapped_column(JSON)
     rate_limit_per_second: Mapped[int] = mapped_column(Integer)
     grant_length_days: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     secrets: Mapped[list[ClientSecretRow]] = relationship(
         cascade="all, delete-orphan", order_by="ClientSecretRow.id", lazy="selectin"
@@ -118,7 +146,7 @@ class ClientSecretRow(Base):
     )
     secret_hash: Mapped[str] = mapped_column(String(64))
     hint: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class GrantRow(Base):
@@ -132,9 +160,9 @@ class GrantRow(Base):
         ForeignKey("gg_accounts.id", ondelete="CASCADE"), index=True
     )
     scopes: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class AuthorizationCodeRow(Base):
@@ -148,9 +176,9 @@ class AuthorizationCodeRow(Base):
     redirect_uri: Mapped[str] = mapped_column(Text)
     scopes: Mapped[str] = mapped_column(Text)
     code_challenge: Mapped[str | None] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     grant_pk: Mapped[int | None] = mapped_column(ForeignKey("oauth_grants.id", ondelete="SET NULL"))
 
 
@@ -166,9 +194,9 @@ class AccessTokenRow(Base):
     )
     account_pk: Mapped[int | None] = mapped_column(ForeignKey("gg_accounts.id", ondelete="CASCADE"))
     scopes: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class RefreshTokenRow(Base):
@@ -179,8 +207,8 @@ class RefreshTokenRow(Base):
         ForeignKey("oauth_grants.id", ondelete="CASCADE"), index=True
     )
     access_token_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class BrowserSessionRow(Base):
@@ -190,8 +218,8 @@ class BrowserSessionRow(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     account_pk: Mapped[int | None] = mapped_column(ForeignKey("gg_accounts.id", ondelete="CASCADE"))
     data: Mapped[dict[str, object]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class TextMessageRow(Base):
@@ -200,7 +228,7 @@ class TextMessageRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     phone_number: Mapped[str] = mapped_column(String(32), index=True)
     body: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class EmulatorStateRow(Base):

@@ -144,6 +144,12 @@ def grant_page(request: Request) -> Response:
         account = ctx.account
         if request_ is None or account is None:
             return session_ended(ctx)
+        try:
+            journey.check_account(account, request_)
+        except journey.JourneyRefusedError as refused:
+            return message(
+                ctx, "You cannot give this software authority", refused.message, status_code=403
+            )
         if journey.needs_iv(account, request_):
             return redirect(ctx, "/iv/journey")
         application = ctx.tx.applications.get_by_client_id(request_.client_id)
