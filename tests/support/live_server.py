@@ -48,13 +48,18 @@ def _answers(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve_in_thread(app: Any, *, timeout: float = STARTUP_TIMEOUT_S) -> Iterator[str]:
-    """Serve the ASGI `app` with uvicorn in a thread; yield its base URL, e.g. http://127.0.0.1:PORT."""
+def serve_in_thread(
+    app: Any, *, port: int = 0, timeout: float = STARTUP_TIMEOUT_S
+) -> Iterator[str]:
+    """Serve the ASGI `app` with uvicorn in a thread; yield its base URL (http://127.0.0.1:PORT).
+
+    `port=0` picks a free port; pass one (from `free_port()`) when the URL must be known first.
+    """
     # We bind the socket ourselves and hand it to uvicorn, so no other process can take the
     # port between choosing it and listening on it.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, 0))
+    sock.bind((HOST, port))
     port = sock.getsockname()[1]
     base_url = f"http://{HOST}:{port}"
     config = uvicorn.Config(

@@ -159,6 +159,7 @@ def grant_page(request: Request) -> Response:
             title="Grant authority",
             application_name=application.name if application else "",
             scopes=[scope.display_name for scope in lookup(request_.scopes)],
+            lasts=_grant_length_text(application.grant_length_days if application else 547),
         )
 
 
@@ -195,6 +196,14 @@ def _grant(request: Request, form: dict[str, Any]) -> Response:
 async def grant_submit(request: Request) -> Response:
     form = await form_of(request)
     return await run_in_threadpool(_grant, request, form)
+
+
+def _grant_length_text(days: int) -> str:
+    if days == 0:
+        return "4 hours"
+    if days == 547:
+        return "18 months"
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def _send_back(ctx: PageContext, result: journey.Redirect) -> Response:
