@@ -755,3 +755,16 @@ def test_a_refusal_the_form_cannot_place_still_stops_the_form(
             tx, RegistrationForm.from_fields(_details()), date(2026, 11, 26)
         )
     assert errors == {"something_new": "A new rule refused this"}
+
+
+def test_a_text_message_account_without_a_phone_cannot_sign_in(emulator: EmulatorHarness) -> None:
+    from openmtd.emulator.storage import TwoStepMethod
+
+    account = emulator.account(two_step_method=TwoStepMethod.TEXT_MESSAGE, phone_number=None)
+    client = emulator.client
+    token = csrf_token(client.get("/gg/sign-in").text)
+    response = client.post(
+        "/gg/sign-in", data={"csrf_token": token, "user_id": account.user_id, "password": PASSWORD}
+    )
+    assert response.status_code == 409
+    assert "has no phone number" in response.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from openmtd import __version__
-from openmtd.cli import rules
+from openmtd.cli import emulator, rules
 
 app = typer.Typer(
     name="openmtd",
@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(rules.app, name="rules")
+app.add_typer(emulator.app, name="emulator")
 
 
 @app.command()

@@ -146,7 +146,11 @@ def update_application(
             else application.redirect_uris
         ),
         apis=_check_apis(apis) if apis is not None else application.apis,
-        rate_limit_per_second=rate_limit_per_second or application.rate_limit_per_second,
+        rate_limit_per_second=(
+            rate_limit_per_second
+            if rate_limit_per_second is not None
+            else application.rate_limit_per_second
+        ),
         grant_length_days=(
             grant_length_days if grant_length_days is not None else application.grant_length_days
         ),

@@ -96,6 +96,14 @@ def start_two_step_or_finish(ctx: PageContext, account: Account) -> Response:
     if account.two_step_method is None:
         ctx.sign_in(account)
         return redirect(ctx, after_sign_in(ctx))
+    if account.two_step_method is TwoStepMethod.TEXT_MESSAGE and not account.phone_number:
+        return message(
+            ctx,
+            "You cannot sign in with this account",
+            "It uses text messages for 2-step verification but has no phone number. Create new "
+            "sign in details, or ask the tester who made this account to add a number.",
+            status_code=409,
+        )
     ctx.set(PENDING_ACCOUNT, account.id)
     if account.two_step_method is TwoStepMethod.TEXT_MESSAGE:
         two_step.send_text_code(ctx.tx, account, ctx.now)
