@@ -353,7 +353,6 @@ class SqlOAuth(OAuthRepository):
                 expires_at=code.expires_at,
             )
         )
-        self._session.flush()
 
     def get_code(self, code_hash: str) -> AuthorizationCode | None:
         row = self._session.get(t.AuthorizationCodeRow, code_hash, populate_existing=True)
@@ -440,7 +439,6 @@ class SqlOAuth(OAuthRepository):
                 expires_at=token.expires_at,
             )
         )
-        self._session.flush()
 
     def get_access_token(self, token_hash: str) -> AccessToken | None:
         row = self._session.get(t.AccessTokenRow, token_hash)
@@ -462,7 +460,6 @@ class SqlOAuth(OAuthRepository):
                 created_at=token.created_at,
             )
         )
-        self._session.flush()
 
     def get_refresh_token(self, token_hash: str) -> RefreshToken | None:
         row = self._session.get(t.RefreshTokenRow, token_hash)
@@ -551,7 +548,6 @@ class SqlPhone(PhoneRepository):
                 phone_number=message.phone_number, body=message.body, sent_at=message.sent_at
             )
         )
-        self._session.flush()
 
     def messages(self, phone_number: str) -> list[TextMessage]:
         rows = self._session.scalars(

@@ -63,7 +63,10 @@ class GroupRow(Base):
     agent_code: Mapped[str | None] = mapped_column(String(16))
 
     enrolments: Mapped[list[EnrolmentRow]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", order_by="EnrolmentRow.id"
+        back_populates="group",
+        cascade="all, delete-orphan",
+        order_by="EnrolmentRow.id",
+        lazy="selectin",
     )
 
 
