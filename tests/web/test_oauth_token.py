@@ -165,7 +165,11 @@ def test_bad_client_credentials_are_401_invalid_client(
     other = world.emulator.application(name="Other software")
     client_id, secret = {
         "unknown client_id": ("NoSuchClient00000000000000000", world.secret),
-        "wrong secret": (world.client_id, world.secret[:-1] + "0"),
+        # Change the last character (to one it is not: "0" when it ends otherwise).
+        "wrong secret": (
+            world.client_id,
+            world.secret[:-1] + ("1" if world.secret[-1] == "0" else "0"),
+        ),
         "another app's secret": (world.client_id, other.client_secret),
     }[who]
     response = world.post(

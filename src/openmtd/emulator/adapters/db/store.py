@@ -229,6 +229,9 @@ def _application(row: t.ApplicationRow) -> Application:
 class SqlApplications(ApplicationRepository):
     def __init__(self, session: Session) -> None:
         self._session = session
+        # One transaction often looks the same application up twice (validate, then grant):
+        # remember it for the transaction's life; writes below forget it.
+        self._by_client_id: dict[str, Application | None] = {}
 
     def add(self, application: NewApplication) -> Application:
         row = t.ApplicationRow(
@@ -252,10 +255,12 @@ class SqlApplications(ApplicationRepository):
         return _application(row)
 
     def get_by_client_id(self, client_id: str) -> Application | None:
-        row = self._session.scalar(
-            select(t.ApplicationRow).where(t.ApplicationRow.client_id == client_id)
-        )
-        return _application(row) if row else None
+        if client_id not in self._by_client_id:
+            row = self._session.scalar(
+                select(t.ApplicationRow).where(t.ApplicationRow.client_id == client_id)
+            )
+            self._by_client_id[client_id] = _application(row) if row else None
+        return self._by_client_id[client_id]
 
     def get(self, application_id: int) -> Application | None:
         row = self._session.get(t.ApplicationRow, application_id)
@@ -263,9 +268,10 @@ class SqlApplications(ApplicationRepository):
 
     def list(self) -> list[Application]:
         rows = self._session.scalars(select(t.ApplicationRow).order_by(t.ApplicationRow.id))
-        return [_application(row) for row in rows]
+        return [_application(row) for row in rows.unique()]
 
     def update(self, application: Application) -> None:
+        self._by_client_id.clear()
         self._session.execute(
             update(t.ApplicationRow)
             .where(t.ApplicationRow.id == application.id)
@@ -279,6 +285,7 @@ class SqlApplications(ApplicationRepository):
         )
 
     def add_secret(self, application_id: int, secret_hash: str, hint: str, at: datetime) -> None:
+        self._by_client_id.clear()
         self._session.add(
             t.ClientSecretRow(
                 application_pk=application_id, secret_hash=secret_hash, hint=hint, created_at=at
@@ -287,6 +294,7 @@ class SqlApplications(ApplicationRepository):
         self._session.flush()
 
     def delete_secret(self, application_id: int, secret_id: int) -> bool:
+        self._by_client_id.clear()
         result = self._session.execute(
             delete(t.ClientSecretRow).where(
                 t.ClientSecretRow.application_pk == application_id,

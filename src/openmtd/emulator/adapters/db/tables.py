@@ -66,7 +66,7 @@ class GroupRow(Base):
         back_populates="group",
         cascade="all, delete-orphan",
         order_by="EnrolmentRow.id",
-        lazy="selectin",
+        lazy="joined",
     )
 
 
@@ -136,7 +136,7 @@ class ApplicationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     secrets: Mapped[list[ClientSecretRow]] = relationship(
-        cascade="all, delete-orphan", order_by="ClientSecretRow.id", lazy="selectin"
+        cascade="all, delete-orphan", order_by="ClientSecretRow.id", lazy="joined"
     )
 
 
