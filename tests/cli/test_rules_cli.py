@@ -17,12 +17,6 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_up_lists_what_is_available() -> None:
-    code, out, _ = run("up")
-    assert code == 0
-    assert "openmtd rules guidance" in out
-
-
 def test_version() -> None:
     code, out, _ = run("version")
     assert code == 0

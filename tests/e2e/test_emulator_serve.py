@@ -193,3 +193,20 @@ def test_serve_two_workers_on_postgresql(
     lines = request_lines(log)
     assert sum(1 for _, _, path, _ in lines if path == "/emulator/applications") == sent
     assert "Stopping parent process" in log
+
+
+def test_openmtd_up_starts_the_system_on_its_embedded_default(
+    tmp_path: Path, started: list[subprocess.Popen[Any]], capfd: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    args = [OPENMTD, "up", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    with serve_in_subprocess(args, f"http://127.0.0.1:{port}/") as base_url:
+        home = httpx.get(base_url + "/", headers={"Accept": "text/html"}, trust_env=False)
+        assert home.status_code == 200
+        assert "Create a Government Gateway account" in home.text
+        assert interrupt(started[-1]) == 0
+    output = capfd.readouterr()
+    assert f"http://127.0.0.1:{port}/gg/create-account" in output.out
+    assert "curl -s -X POST" in output.out
+    assert (tmp_path / "data" / "emulator.sqlite3").exists()
+    assert "Traceback" not in output.err

@@ -1,14 +1,19 @@
 """The one ``openmtd`` command: the only package allowed to wire every part together.
 
-Sub-commands live in modules of their own (``rules``: the MTD ITSA rules from the terminal).
+Sub-commands live in modules of their own: ``rules`` (the MTD ITSA rules from the terminal)
+and ``emulator`` (HMRC's side). ``openmtd up`` starts the whole system on its defaults.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from openmtd import __version__
 from openmtd.cli import emulator, rules
+from openmtd.emulator.settings import DEFAULT_DATA_DIR
 
 app = typer.Typer(
     name="openmtd",
@@ -22,16 +27,30 @@ app.add_typer(emulator.app, name="emulator")
 
 
 @app.command()
-def up() -> None:
-    """Start everything openmtd has on its embedded default, and say what is there."""
-    typer.echo(f"openmtd {__version__} is installed.\n")
-    typer.echo("What you can use now (the MTD ITSA rules, offline, no account needed):")
-    for example in rules.EXAMPLES:
-        typer.echo(f"  {example}")
+def up(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="The port to serve on.")] = 8100,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="Where the embedded SQLite database lives.")
+    ] = DEFAULT_DATA_DIR,
+) -> None:
+    """Start the whole openmtd system on its embedded default (SQLite), on 127.0.0.1."""
+    database = f"sqlite:///{data_dir / 'emulator.sqlite3'}"
+    base = f"http://127.0.0.1:{port}"
+    typer.echo(f"openmtd {__version__}: starting the HMRC emulator (database {database})\n")
+    for label, path in (
+        ("Home", "/"),
+        ("Create an account", "/gg/create-account"),
+        ("Developer Hub", "/developer/applications"),
+        ("Manage authorised applications", "/applications/manage"),
+    ):
+        typer.echo(f"  {label:32s} {base}{path}")
     typer.echo(
-        "\nThe HMRC emulator, the SDK and the software for taxpayers and agents are not part "
-        "of this release yet,\nso there is no server to start: see the README's roadmap."
+        "\nRegister your software from a terminal:\n"
+        f"  curl -s -X POST {base}/emulator/applications -H 'Content-Type: application/json' "
+        '-d \'{"name": "My software", "redirectUris": ["http://localhost:8080/callback"]}\''
+        "\n\nThe MTD ITSA rules work offline too: openmtd rules --help\n"
     )
+    emulator.serve(host="127.0.0.1", port=port, database=database, workers=1, no_control=False)
 
 
 @app.command()

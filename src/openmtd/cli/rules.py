@@ -44,15 +44,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-#: Shown by ``openmtd up`` and the README's tour.
-EXAMPLES: Final = (
-    "openmtd rules check nino 'qq 12 34 56 c'",
-    "openmtd rules tax-year --date 2026-04-05",
-    "openmtd rules mandation --tax-year 2027-28 --turnover 18000 --uk-property 24000@0.5",
-    "openmtd rules guidance --previous annual --current voluntary --next mandated",
-    "openmtd rules eligibility --sole-trader --current-year voluntary --next-year mandated",
-)
-
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
