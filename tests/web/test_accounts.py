@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from openmtd.emulator.gateway import accounts as accounts_service
 from openmtd.emulator.gateway import registration, two_step
 from openmtd.emulator.gateway.accounts import AccountDetails
 from openmtd.emulator.gateway.registration import (
@@ -730,7 +731,7 @@ def test_register_skips_a_user_id_already_taken(
 ) -> None:
     taken = emulator.account()
     ids = iter([taken.user_id, "123456789012"])
-    monkeypatch.setattr(registration, "new_user_id", lambda: next(ids))
+    monkeypatch.setattr(accounts_service, "new_user_id", lambda: next(ids))
     pending = PendingRegistration(
         AccountDetails(password="", first_name="Ada", last_name="L", email="a@example.com"),
         "$argon2id$hash",

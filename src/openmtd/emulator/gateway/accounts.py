@@ -9,6 +9,7 @@ wrong password get the same answer, and cost the same time, so user IDs cannot b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -145,10 +146,29 @@ def create_account(
 ) -> Account:
     """Create a Government Gateway account with a fresh 12-digit user ID."""
     details = validate_details(details)
+    return store_account(tx, now, details, hasher.hash(details.password))
+
+
+def store_account(
+    tx: Transaction,
+    now: datetime,
+    details: AccountDetails,
+    password_hash: str,
+    *,
+    enrolment_fields: Mapping[str, str] | None = None,
+    agent_code: str | None = None,
+) -> Account:
+    """Write validated details as an account; the one place accounts are written.
+
+    Raises:
+        AccountError: when another account already holds one of the enrolments, against
+            the form field ``enrolment_fields`` names for it (else ``enrolments``).
+    """
     for enrolment in details.enrolments:
         if tx.accounts.enrolment_owner(enrolment.key, enrolment.identifier_value):
             raise AccountError(
-                "enrolments", f"Another account already holds {enrolment.key} for that identifier"
+                (enrolment_fields or {}).get(enrolment.key, "enrolments"),
+                "Another account already holds this enrolment for that reference",
             )
     user_id = details.user_id or new_user_id()
     while tx.accounts.user_id_taken(user_id):
@@ -156,7 +176,7 @@ def create_account(
     return tx.accounts.add(
         NewAccount(
             user_id=user_id,
-            password_hash=hasher.hash(details.password),
+            password_hash=password_hash,
             affinity_group=details.affinity_group,
             credential_role=details.credential_role,
             confidence_level=details.confidence_level,
@@ -169,6 +189,7 @@ def create_account(
             nino=details.nino,
             enrolments=details.enrolments,
             group_id=details.group_id,
+            agent_code=agent_code,
             two_step_method=details.two_step_method,
             totp_secret=details.totp_secret,
             phone_number=details.phone_number,

@@ -29,17 +29,17 @@ from openmtd.emulator.gateway.accounts import (
     MIN_PASSWORD_LENGTH,
     AccountDetails,
     AccountError,
+    store_account,
     validate_details,
 )
 from openmtd.emulator.gateway.two_step import TwoStepFailure
-from openmtd.emulator.security import PasswordHasher, hashes_match, new_user_id, token_hash
+from openmtd.emulator.security import PasswordHasher, hashes_match, token_hash
 from openmtd.emulator.storage import (
     Account,
     Address,
     AffinityGroup,
     CredentialRole,
     Enrolment,
-    NewAccount,
     TextMessage,
     Transaction,
     TwoStepMethod,
@@ -522,37 +522,20 @@ def register(
     Raises:
         AccountError: on the enrolment's form field when another account took it meanwhile.
     """
-    details = pending.details
-    fields = {key: field for field, key in ENROLMENT_FIELDS.items()}
-    for enrolment in details.enrolments:
-        if tx.accounts.enrolment_owner(enrolment.key, enrolment.identifier_value):
-            raise AccountError(
-                fields.get(enrolment.key, "enrolments"),
-                "Another account already holds this enrolment for that reference",
-            )
-    user_id = new_user_id()
-    while tx.accounts.user_id_taken(user_id):
-        user_id = new_user_id()
-    account = tx.accounts.add(
-        NewAccount(
-            user_id=user_id,
-            password_hash=pending.password_hash,
-            affinity_group=details.affinity_group,
-            credential_role=details.credential_role,
-            confidence_level=details.confidence_level,
-            first_name=details.first_name,
-            last_name=details.last_name,
-            email=details.email,
-            created_at=now,
-            date_of_birth=details.date_of_birth,
-            address=details.address,
-            nino=details.nino,
-            enrolments=details.enrolments,
-            agent_code=new_agent_code() if details.affinity_group is AffinityGroup.AGENT else None,
-            two_step_method=method,
-            totp_secret=totp_secret if method is TwoStepMethod.AUTHENTICATOR_APP else None,
-            phone_number=phone_number if method is TwoStepMethod.TEXT_MESSAGE else None,
-        )
+    details = replace(
+        pending.details,
+        user_id=None,
+        two_step_method=method,
+        totp_secret=totp_secret if method is TwoStepMethod.AUTHENTICATOR_APP else None,
+        phone_number=phone_number if method is TwoStepMethod.TEXT_MESSAGE else None,
+    )
+    account = store_account(
+        tx,
+        now,
+        details,
+        pending.password_hash,
+        enrolment_fields={key: field for field, key in ENROLMENT_FIELDS.items()},
+        agent_code=new_agent_code() if details.affinity_group is AffinityGroup.AGENT else None,
     )
     if totp_step is not None and method is TwoStepMethod.AUTHENTICATOR_APP:
         account = replace(account, totp_last_step=totp_step)
