@@ -21,6 +21,7 @@ from openmtd.emulator.oauth.authorize import AuthorizeRequest
 from openmtd.emulator.oauth.errors import NO_STORE_HEADERS, OAuthError
 from openmtd.emulator.oauth.scopes import lookup
 from openmtd.emulator.oauth.tokens import token_endpoint
+from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of, session_ended
@@ -82,14 +83,9 @@ def continue_journey(request: Request) -> Response:
         account = ctx.account
         if request_ is None or account is None:
             return session_ended(ctx)
-        try:
-            journey.check_account(account, request_)
-        except journey.JourneyRefusedError as refused:
-            return message(
-                ctx, "You cannot give this software authority", refused.message, status_code=403
-            )
-        if journey.needs_iv(account, request_):
-            return redirect(ctx, "/iv/journey")
+        detour = _refusal_or_identity_check(ctx, account, request_)
+        if detour is not None:
+            return detour
         return redirect(ctx, "/oauth/grantscope")
 
 
@@ -144,14 +140,9 @@ def grant_page(request: Request) -> Response:
         account = ctx.account
         if request_ is None or account is None:
             return session_ended(ctx)
-        try:
-            journey.check_account(account, request_)
-        except journey.JourneyRefusedError as refused:
-            return message(
-                ctx, "You cannot give this software authority", refused.message, status_code=403
-            )
-        if journey.needs_iv(account, request_):
-            return redirect(ctx, "/iv/journey")
+        detour = _refusal_or_identity_check(ctx, account, request_)
+        if detour is not None:
+            return detour
         application = ctx.tx.applications.get_by_client_id(request_.client_id)
         return page(
             ctx,
@@ -175,14 +166,9 @@ def _grant(request: Request, form: dict[str, Any]) -> Response:
             ctx.pop(JOURNEY)
             return _send_back(ctx, journey.deny(request_))
         # The same checks again: the session may have been kept from an earlier journey.
-        try:
-            journey.check_account(account, request_)
-        except journey.JourneyRefusedError as refused:
-            return message(
-                ctx, "You cannot give this software authority", refused.message, status_code=403
-            )
-        if journey.needs_iv(account, request_):
-            return redirect(ctx, "/iv/journey")
+        detour = _refusal_or_identity_check(ctx, account, request_)
+        if detour is not None:
+            return detour
         try:
             result = journey.grant(ctx.tx, request_, account, ctx.now)
         except OAuthError as error:
@@ -196,6 +182,21 @@ def _grant(request: Request, form: dict[str, Any]) -> Response:
 async def grant_submit(request: Request) -> Response:
     form = await form_of(request)
     return await run_in_threadpool(_grant, request, form)
+
+
+def _refusal_or_identity_check(
+    ctx: PageContext, account: Account, request_: AuthorizeRequest
+) -> Response | None:
+    """The agent rules' refusal page, or the identity check, when either applies."""
+    try:
+        journey.check_account(account, request_)
+    except journey.JourneyRefusedError as refused:
+        return message(
+            ctx, "You cannot give this software authority", refused.message, status_code=403
+        )
+    if journey.needs_iv(account, request_):
+        return redirect(ctx, "/iv/journey")
+    return None
 
 
 def _grant_length_text(days: int) -> str:
