@@ -31,14 +31,18 @@ from openmtd.emulator.storage import (
     Application,
     AuthorizationCode,
     BrowserSession,
+    Checkpoint,
     ClientSecret,
     CredentialRole,
     Enrolment,
     Grant,
     GrantView,
+    HeaderFeedback,
     NewAccount,
     NewApplication,
     RefreshToken,
+    StoredBusiness,
+    StoredStatus,
     TextMessage,
     TwoStepMethod,
 )
@@ -236,6 +240,20 @@ def _populate_everything(store: SqlStore) -> None:
         tx.sessions.add(BrowserSession(h("s"), "csrf", T0, T0, account.id, {"k": "v"}))
         tx.phone.send(TextMessage("07700900123", "Your code is 123456", T0))
         tx.clock.set_offset_seconds(3600.0)
+        tx.itsa_statuses.add(
+            StoredStatus(
+                "AA123456A", "2026-27", T0, "MTD Voluntary", "Rollover", None, application.id
+            )
+        )
+        tx.relationships.add("TARN0000001", "AA123456A", "main", T0, "XJIT00000328268")
+        tx.sandbox.add_business(
+            StoredBusiness("XAIS12345678910", "AA123456A", application.id, "uk-property", {}, T0)
+        )
+        tx.sandbox.add_checkpoint(Checkpoint("c1", application.id, T0, {"statuses": []}))
+        tx.platform.count_request(application.id, 1)
+        tx.platform.record_feedback(
+            HeaderFeedback(application.id, "api", "GET", "/p", T0, None, {"code": "VALID_HEADERS"})
+        )
 
 
 def _row_counts(store: SqlStore) -> dict[str, int]:

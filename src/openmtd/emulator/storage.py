@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -284,6 +285,10 @@ class AccountRepository(Protocol):
 
     def user_id_taken(self, user_id: str) -> bool: ...
 
+    def find_by_nino(self, nino: str) -> Account | None:
+        """The (first) account holding a NINO, if any."""
+        ...
+
 
 class ApplicationRepository(Protocol):
     """Developer Hub applications. Used by ``devhub`` and ``oauth``."""
@@ -386,6 +391,146 @@ class ClockRepository(Protocol):
     def set_offset_seconds(self, offset: float) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredStatus:
+    """One ITSA status record HMRC holds for a NINO and tax year (downstream's own data)."""
+
+    nino: str
+    tax_year: str
+    submitted_on: datetime
+    status: str
+    status_reason: str
+    business_income_2_years_prior: Decimal | None = None
+    application_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Relationship:
+    """An agent's authority for a client's MTD ITSA (main ``HMRC-MTD-IT`` or supporting)."""
+
+    id: int
+    arn: str
+    client_nino: str
+    agent_type: str
+    created_at: datetime
+    client_mtditid: str | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBusiness:
+    """A business created through the Self Assessment Test Support API."""
+
+    business_id: str
+    nino: str
+    application_id: int
+    type_of_business: str
+    details: Mapping[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A saved copy of a vendor's test data (optionally for one NINO), to restore later."""
+
+    checkpoint_id: str
+    application_id: int
+    created_at: datetime
+    snapshot: Mapping[str, Any]
+    nino: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderFeedback:
+    """The fraud prevention header check of one API call, kept for validation-feedback."""
+
+    application_id: int
+    api: str
+    method: str
+    path: str
+    requested_at: datetime
+    connection_method: str | None
+    result: Mapping[str, Any]
+
+
+class ItsaStatusRepository(Protocol):
+    """ITSA statuses by NINO and tax year. Used by the ITSA status API and test support."""
+
+    def replace_year(self, nino: str, tax_year: str, records: list[StoredStatus]) -> None:
+        """Make ``records`` the whole history of one NINO's tax year."""
+        ...
+
+    def add(self, record: StoredStatus) -> None: ...
+
+    def for_nino(self, nino: str) -> list[StoredStatus]:
+        """Every record for a NINO, by tax year then submittedOn."""
+        ...
+
+    def delete(self, *, application_id: int | None = None, nino: str | None = None) -> int:
+        """Delete records (a vendor's, a NINO's, or both filters); returns how many."""
+        ...
+
+
+class RelationshipRepository(Protocol):
+    """Agents' relationships with clients. Used by the API authorisation checks."""
+
+    def add(
+        self,
+        arn: str,
+        client_nino: str,
+        agent_type: str,
+        at: datetime,
+        client_mtditid: str | None = None,
+    ) -> Relationship: ...
+
+    def active(
+        self, *, arn: str | None = None, client_nino: str | None = None
+    ) -> list[Relationship]:
+        """Relationships not ended, filtered by agent and/or client."""
+        ...
+
+    def end(self, relationship_id: int, at: datetime) -> None: ...
+
+
+class SandboxDataRepository(Protocol):
+    """Self Assessment Test Support's businesses and checkpoints, per vendor."""
+
+    def add_business(self, business: StoredBusiness) -> None: ...
+
+    def businesses(
+        self, *, application_id: int | None = None, nino: str | None = None
+    ) -> list[StoredBusiness]: ...
+
+    def delete_business(self, application_id: int, nino: str, business_id: str) -> bool: ...
+
+    def delete_businesses(self, *, application_id: int, nino: str | None = None) -> int: ...
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None: ...
+
+    def checkpoints(self, application_id: int, nino: str | None = None) -> list[Checkpoint]: ...
+
+    def get_checkpoint(self, application_id: int, checkpoint_id: str) -> Checkpoint | None: ...
+
+    def delete_checkpoint(self, application_id: int, checkpoint_id: str) -> bool: ...
+
+
+class PlatformRepository(Protocol):
+    """The API platform's shared state: rate-limit windows and header feedback."""
+
+    def count_request(self, application_id: int, window: int) -> int:
+        """Count one request in a one-second window, atomically across workers; returns the
+        window's count including this one."""
+        ...
+
+    def forget_windows_before(self, window: int) -> None: ...
+
+    def record_feedback(self, feedback: HeaderFeedback) -> None: ...
+
+    def feedback(self, application_id: int, api: str) -> list[HeaderFeedback]:
+        """The latest feedback for each endpoint (method and path) of an API."""
+        ...
+
+
 class Transaction(Protocol):
     """One unit of work: every repository, in one database transaction."""
 
@@ -406,6 +551,18 @@ class Transaction(Protocol):
 
     @property
     def clock(self) -> ClockRepository: ...
+
+    @property
+    def itsa_statuses(self) -> ItsaStatusRepository: ...
+
+    @property
+    def relationships(self) -> RelationshipRepository: ...
+
+    @property
+    def sandbox(self) -> SandboxDataRepository: ...
+
+    @property
+    def platform(self) -> PlatformRepository: ...
 
 
 class Store(Protocol):

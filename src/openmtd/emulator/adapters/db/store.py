@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, Table, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from openmtd.emulator.adapters.db import tables as t
@@ -22,6 +24,7 @@ from openmtd.emulator.storage import (
     ApplicationRepository,
     AuthorizationCode,
     BrowserSession,
+    Checkpoint,
     ClientSecret,
     ClockRepository,
     CredentialRole,
@@ -29,12 +32,20 @@ from openmtd.emulator.storage import (
     Grant,
     GrantView,
     Group,
+    HeaderFeedback,
+    ItsaStatusRepository,
     NewAccount,
     NewApplication,
     OAuthRepository,
     PhoneRepository,
+    PlatformRepository,
     RefreshToken,
+    Relationship,
+    RelationshipRepository,
+    SandboxDataRepository,
     SessionRepository,
+    StoredBusiness,
+    StoredStatus,
     TextMessage,
     TwoStepMethod,
 )
@@ -208,6 +219,12 @@ class SqlAccounts(AccountRepository):
             self._session.scalar(select(t.AccountRow.id).where(t.AccountRow.user_id == user_id))
             is not None
         )
+
+    def find_by_nino(self, nino: str) -> Account | None:
+        row = self._session.scalar(
+            select(t.AccountRow).where(t.AccountRow.nino == nino).order_by(t.AccountRow.id).limit(1)
+        )
+        return _account(row) if row else None
 
 
 def _application(row: t.ApplicationRow) -> Application:
@@ -585,6 +602,282 @@ class SqlClock(ClockRepository):
         self._session.flush()
 
 
+def _stored_status(row: t.ItsaStatusRow) -> StoredStatus:
+    return StoredStatus(
+        nino=row.nino,
+        tax_year=row.tax_year,
+        submitted_on=_utc(row.submitted_on),
+        status=row.status,
+        status_reason=row.status_reason,
+        business_income_2_years_prior=row.business_income,
+        application_id=row.application_pk,
+    )
+
+
+class SqlItsaStatuses(ItsaStatusRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _row(self, record: StoredStatus) -> t.ItsaStatusRow:
+        return t.ItsaStatusRow(
+            nino=record.nino,
+            tax_year=record.tax_year,
+            submitted_on=record.submitted_on,
+            status=record.status,
+            status_reason=record.status_reason,
+            business_income=record.business_income_2_years_prior,
+            application_pk=record.application_id,
+        )
+
+    def replace_year(self, nino: str, tax_year: str, records: list[StoredStatus]) -> None:
+        self._session.execute(
+            delete(t.ItsaStatusRow).where(
+                t.ItsaStatusRow.nino == nino, t.ItsaStatusRow.tax_year == tax_year
+            )
+        )
+        self._session.add_all(self._row(record) for record in records)
+
+    def add(self, record: StoredStatus) -> None:
+        self._session.add(self._row(record))
+
+    def for_nino(self, nino: str) -> list[StoredStatus]:
+        rows = self._session.scalars(
+            select(t.ItsaStatusRow)
+            .where(t.ItsaStatusRow.nino == nino)
+            .order_by(t.ItsaStatusRow.tax_year, t.ItsaStatusRow.submitted_on, t.ItsaStatusRow.id)
+        )
+        return [_stored_status(row) for row in rows]
+
+    def delete(self, *, application_id: int | None = None, nino: str | None = None) -> int:
+        statement = delete(t.ItsaStatusRow)
+        if application_id is not None:
+            statement = statement.where(t.ItsaStatusRow.application_pk == application_id)
+        if nino is not None:
+            statement = statement.where(t.ItsaStatusRow.nino == nino)
+        return int(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _relationship(row: t.RelationshipRow) -> Relationship:
+    return Relationship(
+        id=row.id,
+        arn=row.arn,
+        client_nino=row.client_nino,
+        agent_type=row.agent_type,
+        created_at=_utc(row.created_at),
+        client_mtditid=row.client_mtditid,
+        ended_at=_utc_or_none(row.ended_at),
+    )
+
+
+class SqlRelationships(RelationshipRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        arn: str,
+        client_nino: str,
+        agent_type: str,
+        at: datetime,
+        client_mtditid: str | None = None,
+    ) -> Relationship:
+        row = t.RelationshipRow(
+            arn=arn,
+            client_nino=client_nino,
+            client_mtditid=client_mtditid,
+            agent_type=agent_type,
+            created_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _relationship(row)
+
+    def active(
+        self, *, arn: str | None = None, client_nino: str | None = None
+    ) -> list[Relationship]:
+        statement = select(t.RelationshipRow).where(t.RelationshipRow.ended_at.is_(None))
+        if arn is not None:
+            statement = statement.where(t.RelationshipRow.arn == arn)
+        if client_nino is not None:
+            statement = statement.where(t.RelationshipRow.client_nino == client_nino)
+        rows = self._session.scalars(statement.order_by(t.RelationshipRow.id))
+        return [_relationship(row) for row in rows]
+
+    def end(self, relationship_id: int, at: datetime) -> None:
+        self._session.execute(
+            update(t.RelationshipRow)
+            .where(t.RelationshipRow.id == relationship_id, t.RelationshipRow.ended_at.is_(None))
+            .values(ended_at=at)
+        )
+
+
+def _business(row: t.SandboxBusinessRow) -> StoredBusiness:
+    return StoredBusiness(
+        business_id=row.business_id,
+        nino=row.nino,
+        application_id=row.application_pk,
+        type_of_business=row.type_of_business,
+        details=dict(row.details or {}),
+        created_at=_utc(row.created_at),
+    )
+
+
+def _checkpoint(row: t.CheckpointRow) -> Checkpoint:
+    return Checkpoint(
+        checkpoint_id=row.checkpoint_id,
+        application_id=row.application_pk,
+        created_at=_utc(row.created_at),
+        snapshot=dict(row.snapshot or {}),
+        nino=row.nino,
+    )
+
+
+class SqlSandboxData(SandboxDataRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_business(self, business: StoredBusiness) -> None:
+        self._session.add(
+            t.SandboxBusinessRow(
+                business_id=business.business_id,
+                nino=business.nino,
+                application_pk=business.application_id,
+                type_of_business=business.type_of_business,
+                details=dict(business.details),
+                created_at=business.created_at,
+            )
+        )
+        self._session.flush()
+
+    def businesses(
+        self, *, application_id: int | None = None, nino: str | None = None
+    ) -> list[StoredBusiness]:
+        statement = select(t.SandboxBusinessRow)
+        if application_id is not None:
+            statement = statement.where(t.SandboxBusinessRow.application_pk == application_id)
+        if nino is not None:
+            statement = statement.where(t.SandboxBusinessRow.nino == nino)
+        rows = self._session.scalars(
+            statement.order_by(t.SandboxBusinessRow.created_at, t.SandboxBusinessRow.business_id)
+        )
+        return [_business(row) for row in rows]
+
+    def delete_business(self, application_id: int, nino: str, business_id: str) -> bool:
+        result = self._session.execute(
+            delete(t.SandboxBusinessRow).where(
+                t.SandboxBusinessRow.application_pk == application_id,
+                t.SandboxBusinessRow.nino == nino,
+                t.SandboxBusinessRow.business_id == business_id,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def delete_businesses(self, *, application_id: int, nino: str | None = None) -> int:
+        statement = delete(t.SandboxBusinessRow).where(
+            t.SandboxBusinessRow.application_pk == application_id
+        )
+        if nino is not None:
+            statement = statement.where(t.SandboxBusinessRow.nino == nino)
+        return int(self._session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        self._session.add(
+            t.CheckpointRow(
+                checkpoint_id=checkpoint.checkpoint_id,
+                application_pk=checkpoint.application_id,
+                nino=checkpoint.nino,
+                created_at=checkpoint.created_at,
+                snapshot=dict(checkpoint.snapshot),
+            )
+        )
+        self._session.flush()
+
+    def checkpoints(self, application_id: int, nino: str | None = None) -> list[Checkpoint]:
+        statement = select(t.CheckpointRow).where(t.CheckpointRow.application_pk == application_id)
+        if nino is not None:
+            statement = statement.where(t.CheckpointRow.nino == nino)
+        rows = self._session.scalars(
+            statement.order_by(t.CheckpointRow.created_at, t.CheckpointRow.checkpoint_id)
+        )
+        return [_checkpoint(row) for row in rows]
+
+    def get_checkpoint(self, application_id: int, checkpoint_id: str) -> Checkpoint | None:
+        row = self._session.get(t.CheckpointRow, checkpoint_id)
+        return _checkpoint(row) if row and row.application_pk == application_id else None
+
+    def delete_checkpoint(self, application_id: int, checkpoint_id: str) -> bool:
+        result = self._session.execute(
+            delete(t.CheckpointRow).where(
+                t.CheckpointRow.application_pk == application_id,
+                t.CheckpointRow.checkpoint_id == checkpoint_id,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SqlPlatform(PlatformRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def count_request(self, application_id: int, window: int) -> int:
+        # One atomic upsert: every worker sharing the database counts into the same row.
+        table = t.RateLimitWindowRow.__table__
+        assert isinstance(table, Table)
+        dialect = self._session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert_(table)
+            .values(application_pk=application_id, window=window, count=1)
+            .on_conflict_do_update(
+                index_elements=["application_pk", "window"],
+                set_={"count": table.c.count + 1},
+            )
+            .returning(table.c.count)
+        )
+        return int(self._session.execute(statement).scalar_one())
+
+    def forget_windows_before(self, window: int) -> None:
+        self._session.execute(
+            delete(t.RateLimitWindowRow).where(t.RateLimitWindowRow.window < window)
+        )
+
+    def record_feedback(self, feedback: HeaderFeedback) -> None:
+        self._session.add(
+            t.HeaderFeedbackRow(
+                application_pk=feedback.application_id,
+                api=feedback.api,
+                method=feedback.method,
+                path=feedback.path,
+                requested_at=feedback.requested_at,
+                connection_method=feedback.connection_method,
+                result=dict(feedback.result),
+            )
+        )
+
+    def feedback(self, application_id: int, api: str) -> list[HeaderFeedback]:
+        rows = self._session.scalars(
+            select(t.HeaderFeedbackRow)
+            .where(
+                t.HeaderFeedbackRow.application_pk == application_id, t.HeaderFeedbackRow.api == api
+            )
+            .order_by(t.HeaderFeedbackRow.id.desc())
+        )
+        latest: dict[tuple[str, str], HeaderFeedback] = {}
+        for row in rows:
+            key = (row.method, row.path)
+            if key not in latest:
+                latest[key] = HeaderFeedback(
+                    application_id=row.application_pk,
+                    api=row.api,
+                    method=row.method,
+                    path=row.path,
+                    requested_at=_utc(row.requested_at),
+                    connection_method=row.connection_method,
+                    result=dict(row.result or {}),
+                )
+        return list(latest.values())
+
+
 class SqlTransaction:
     """Every repository over one SQLAlchemy session (one database transaction)."""
 
@@ -596,6 +889,10 @@ class SqlTransaction:
         self.sessions = SqlSessions(session)
         self.phone = SqlPhone(session)
         self.clock = SqlClock(session)
+        self.itsa_statuses = SqlItsaStatuses(session)
+        self.relationships = SqlRelationships(session)
+        self.sandbox = SqlSandboxData(session)
+        self.platform = SqlPlatform(session)
 
 
 class SqlStore:

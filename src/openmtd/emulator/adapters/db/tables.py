@@ -7,6 +7,7 @@ as text, so the repositories re-attach UTC on the way out.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -15,7 +16,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -241,3 +244,84 @@ class EmulatorStateRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clock_offset_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class ItsaStatusRow(Base):
+    __tablename__ = "itsa_statuses"
+    __table_args__ = (Index("ix_itsa_statuses_nino_year", "nino", "tax_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nino: Mapped[str] = mapped_column(String(9))
+    tax_year: Mapped[str] = mapped_column(String(7))
+    submitted_on: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(32))
+    status_reason: Mapped[str] = mapped_column(String(64))
+    business_income: Mapped[Decimal | None] = mapped_column(Numeric(13, 2))
+    application_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("devhub_applications.id", ondelete="SET NULL"), index=True
+    )
+
+
+class RelationshipRow(Base):
+    __tablename__ = "agent_relationships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    arn: Mapped[str] = mapped_column(String(11), index=True)
+    client_nino: Mapped[str] = mapped_column(String(9), index=True)
+    client_mtditid: Mapped[str | None] = mapped_column(String(15))
+    agent_type: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SandboxBusinessRow(Base):
+    __tablename__ = "test_businesses"
+
+    business_id: Mapped[str] = mapped_column(String(15), primary_key=True)
+    nino: Mapped[str] = mapped_column(String(9), index=True)
+    application_pk: Mapped[int] = mapped_column(
+        ForeignKey("devhub_applications.id", ondelete="CASCADE"), index=True
+    )
+    type_of_business: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CheckpointRow(Base):
+    __tablename__ = "test_checkpoints"
+
+    checkpoint_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    application_pk: Mapped[int] = mapped_column(
+        ForeignKey("devhub_applications.id", ondelete="CASCADE"), index=True
+    )
+    nino: Mapped[str | None] = mapped_column(String(9))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    snapshot: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class RateLimitWindowRow(Base):
+    """Requests per application per one-second window, shared by every worker."""
+
+    __tablename__ = "platform_rate_windows"
+
+    application_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    window: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class HeaderFeedbackRow(Base):
+    __tablename__ = "platform_header_feedback"
+    __table_args__ = (
+        Index("ix_header_feedback_endpoint", "application_pk", "api", "method", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_pk: Mapped[int] = mapped_column(
+        ForeignKey("devhub_applications.id", ondelete="CASCADE")
+    )
+    api: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(255))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    connection_method: Mapped[str | None] = mapped_column(String(32))
+    result: Mapped[dict[str, object]] = mapped_column(JSON)
