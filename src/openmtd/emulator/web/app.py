@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -68,6 +70,29 @@ class RequestLog:
             log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, took)
 
 
+class PlatformHeaders:
+    """``X-CorrelationId`` (a UUID) and ``X-Content-Type-Options: nosniff`` on every response,
+    as HMRC's services send them (wire facts §0); an API handler's own id is kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def add_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "x-correlationid" not in headers:
+                    headers["X-CorrelationId"] = str(uuid.uuid4())
+                headers["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        await self.app(scope, receive, add_headers)
+
+
 def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
@@ -85,7 +110,19 @@ def create_app(
         clock: the base clock (tests pin it); the emulator adds its shared offset.
         store: storage to use instead of opening ``settings.database_url`` (tests).
     """
-    from openmtd.emulator.web.routes import accounts, control, devhub, gateway, home, manage, oauth
+    from openmtd.emulator.web.routes import (
+        accounts,
+        api_fraud_headers,
+        api_itsa_status,
+        api_test_support,
+        api_test_users,
+        control,
+        devhub,
+        gateway,
+        home,
+        manage,
+        oauth,
+    )
 
     store = store or SqlStore.open(settings.database_url)
     services = Services(
@@ -109,8 +146,22 @@ def create_app(
         StaticFiles(directory=str(resources.files("openmtd.emulator.web") / "static")),
         name="assets",
     )
-    for module in (home, accounts, gateway, oauth, manage, devhub):
+    for module in (
+        home,
+        accounts,
+        gateway,
+        oauth,
+        manage,
+        devhub,
+        api_itsa_status,
+        api_test_users,
+        api_test_support,
+        api_fraud_headers,
+    ):
         app.include_router(module.router)
+    # HMRC's gateway answers a path with a stray trailing slash as unknown (404), not with a
+    # redirect.
+    app.router.redirect_slashes = False
     if settings.control_enabled:
         app.include_router(control.router)
 
@@ -166,5 +217,6 @@ def create_app(
             return JSONResponse(body, status_code=status, headers=headers)
         return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)
 
+    app.add_middleware(PlatformHeaders)
     app.add_middleware(RequestLog)
     return app

@@ -1,0 +1,156 @@
+"""HMRC's API platform in front of every emulated API: one mechanism, declared per endpoint.
+
+An :class:`Endpoint` says which API it belongs to (the subscription), which versions it serves,
+whether it is user-restricted, application-restricted or open, and which scope it needs.
+:func:`call` runs the gateway's checks, in this order, then the endpoint's handler:
+
+The web edge (``web/api.py``) turns the result into a response. Checks:
+
+1. ``Accept``: missing or not ``application/vnd.hmrc.X.Y+json`` → 406 ``ACCEPT_HEADER_INVALID``;
+   a version the endpoint does not serve → 404 ``NOT_FOUND`` (wire facts §0, SAID's
+   ``Versions``). *Choice*: the version is checked before credentials, as the gateway was
+   observed doing on another API (UNCONFIRMED for the ITSA APIs).
+2. Credentials: no ``Authorization: Bearer`` → 401 ``MISSING_CREDENTIALS``; an unknown,
+   expired or revoked token → 401 ``INVALID_CREDENTIALS`` with
+   ``WWW-Authenticate: Bearer realm="HMRC API Platform"``; an application token on a
+   user-restricted endpoint → 401 ``INCORRECT_ACCESS_TOKEN_TYPE``.
+3. Rate limit: more than the application's requests per second (real time, shared by every
+   worker through the database) → 429 ``MESSAGE_THROTTLED_OUT``.
+4. Subscription → 403 ``RESOURCE_FORBIDDEN``; scope → 403 ``INVALID_SCOPE``.
+5. Fraud prevention headers are checked and the result kept for the Test Fraud Prevention
+   Headers API; they never block a call (as in HMRC's sandbox).
+
+Every API response carries ``X-CorrelationId`` (a UUID), ``X-Content-Type-Options: nosniff``
+and ``Content-Type: application/json``; every error is HMRC's envelope.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Final
+
+from openmtd.emulator.platform import errors
+from openmtd.emulator.platform.errors import ApiError
+from openmtd.emulator.security import token_hash
+from openmtd.emulator.storage import AccessToken, Account, Application, Transaction
+
+# HMRC's microservices match the Accept header with exactly this pattern (SAID Versions.scala):
+# a full match, with the dots unescaped as they are there.
+_ACCEPT: Final = re.compile(r"application/vnd.hmrc.(\d.\d)\+json")
+#: How often (in requests) old rate-limit windows are swept away.
+_SWEEP_EVERY: Final = 500
+
+
+class Access(Enum):
+    """How an endpoint is protected (HMRC's three kinds)."""
+
+    USER = "user-restricted"
+    APPLICATION = "application-restricted"
+    OPEN = "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One API endpoint as the platform sees it."""
+
+    api: str
+    versions: frozenset[str]
+    access: Access
+    scope: str | None = None
+    fraud_headers: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallContext:
+    """What the handler of an allowed call gets."""
+
+    tx: Transaction
+    now: datetime
+    version: str
+    application: Application | None
+    token: AccessToken | None
+    account: Account | None
+    headers: Mapping[str, str]
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiResponse:
+    """A neutral response: the web edge renders it."""
+
+    status_code: int
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[CallContext], ApiResponse]
+
+
+def _version(headers: Mapping[str, str], endpoint: Endpoint) -> str:
+    match = _ACCEPT.fullmatch(headers.get("accept", ""))
+    if match is None:
+        raise ApiError.of(errors.ACCEPT_HEADER_INVALID)
+    if match.group(1) not in endpoint.versions:
+        raise ApiError.of(errors.VERSION_NOT_FOUND)
+    return match.group(1)
+
+
+def _bearer(headers: Mapping[str, str]) -> str | None:
+    value = headers.get("authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _token(tx: Transaction, presented: str, now: datetime) -> AccessToken:
+    token = tx.oauth.get_access_token(token_hash(presented)) if presented else None
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
+    return token
+
+
+def _throttle(tx: Transaction, application: Application) -> None:
+    # Rate limits count real seconds, whatever the emulator's clock says: they protect the
+    # server from load, not dates from the past.
+    window = int(time.time())
+    count = tx.platform.count_request(application.id, window)
+    if count == 1 and window % _SWEEP_EVERY == 0:
+        tx.platform.forget_windows_before(window - 60)
+    if count > application.rate_limit_per_second:
+        raise ApiError.of(errors.MESSAGE_THROTTLED_OUT)
+
+
+def authorise(
+    tx: Transaction,
+    now: datetime,
+    headers: Mapping[str, str],
+    endpoint: Endpoint,
+    correlation_id: str,
+) -> CallContext:
+    """The gateway's checks (see the module), returning who is calling."""
+    version = _version(headers, endpoint)
+    if endpoint.access is Access.OPEN:
+        return CallContext(tx, now, version, None, None, None, headers, correlation_id)
+    presented = _bearer(headers)
+    if presented is None:
+        raise ApiError.of(errors.MISSING_CREDENTIALS)
+    token = _token(tx, presented, now)
+    if endpoint.access is Access.USER and token.account_id is None:
+        raise ApiError.of(errors.INCORRECT_ACCESS_TOKEN_TYPE)
+    application = tx.applications.get(token.application_id)
+    if application is None:
+        raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
+    _throttle(tx, application)
+    if endpoint.api not in application.apis:
+        raise ApiError.of(errors.RESOURCE_FORBIDDEN)
+    if endpoint.scope is not None and endpoint.scope not in token.scopes:
+        raise ApiError.of(errors.INVALID_SCOPE)
+    account = tx.accounts.get(token.account_id) if token.account_id is not None else None
+    return CallContext(tx, now, version, application, token, account, headers, correlation_id)
