@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from alembic.script import ScriptDirectory
 from typer.testing import CliRunner
 
 from openmtd.cli import app
@@ -16,6 +18,9 @@ from openmtd.cli.emulator import CONTROL_ENV, DATABASE_ENV, log_config
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.devhub.applications import EMULATED_APIS, authenticate_client
 from openmtd.emulator.settings import sqlite_url
+
+# The newest migration: every fresh database is migrated to it.
+HEAD = ScriptDirectory(str(resources.files("openmtd.emulator") / "migrations")).get_current_head()
 
 runner = CliRunner()
 
@@ -42,7 +47,7 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_migrate_creates_the_schema_and_prints_the_revision(database: str) -> None:
     code, out, err = run("emulator", "migrate", "--database", database)
     assert (code, err) == (0, "")
-    assert out == f"{database} is at revision 0001\n"
+    assert out == f"{database} is at revision {HEAD}\n"
     # Again: nothing to do, same answer.
     assert run("emulator", "migrate", "--database", database)[:2] == (0, out)
 
@@ -51,12 +56,12 @@ def test_migrate_defaults_to_the_environment_then_data_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: str
 ) -> None:
     monkeypatch.setenv(DATABASE_ENV, database)
-    assert run("emulator", "migrate")[1] == f"{database} is at revision 0001\n"
+    assert run("emulator", "migrate")[1] == f"{database} is at revision {HEAD}\n"
     monkeypatch.delenv(DATABASE_ENV)
     monkeypatch.chdir(tmp_path)
     code, out, _ = run("emulator", "migrate")
     assert code == 0
-    assert out == "sqlite:///data/emulator.sqlite3 is at revision 0001\n"
+    assert out == f"sqlite:///data/emulator.sqlite3 is at revision {HEAD}\n"
     assert (tmp_path / "data" / "emulator.sqlite3").is_file()
 
 
@@ -229,7 +234,7 @@ def test_serve_migrates_then_runs_uvicorn_with_the_factory(
     }
     assert os.environ[DATABASE_ENV] == database
     assert os.environ[CONTROL_ENV] == "1"
-    assert run("emulator", "migrate", "--database", database)[1].endswith("revision 0001\n")
+    assert run("emulator", "migrate", "--database", database)[1].endswith(f"revision {HEAD}\n")
 
 
 def test_serve_no_control_and_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
