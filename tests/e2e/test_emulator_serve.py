@@ -201,12 +201,44 @@ def test_openmtd_up_starts_the_system_on_its_embedded_default(
     port = free_port()
     args = [OPENMTD, "up", "--port", str(port), "--data-dir", str(tmp_path / "data")]
     with serve_in_subprocess(args, f"http://127.0.0.1:{port}/") as base_url:
+        printed = capfd.readouterr().out
         home = httpx.get(base_url + "/", headers={"Accept": "text/html"}, trust_env=False)
         assert home.status_code == 200
-        assert "Create a Government Gateway account" in home.text
+        assert "openmtd-demo-ida" in home.text
+        # The printed example reads Ida's status with the printed token.
+        token = re.search(r"Authorization: Bearer ([0-9a-f]{32})", printed)
+        url = re.search(r"curl -s (http://\S+/individuals/person/itsa-status/\S+) ", printed)
+        assert token
+        assert url
+        status = httpx.get(
+            url.group(1),
+            headers={
+                "Accept": "application/vnd.hmrc.2.0+json",
+                "Authorization": f"Bearer {token.group(1)}",
+            },
+            trust_env=False,
+        )
+        assert status.status_code == 200, status.text
+        assert status.json()["itsaStatuses"][0]["itsaStatusDetails"][0]["status"] == (
+            "MTD Mandated"
+        )
         assert interrupt(started[-1]) == 0
     output = capfd.readouterr()
-    assert f"http://127.0.0.1:{port}/gg/create-account" in output.out
-    assert "curl -s -X POST" in output.out
+    assert f"http://127.0.0.1:{port}/gg/create-account" in printed
+    assert "900000000001 / openmtd-demo-ida" in printed
+    assert "client_secret" in printed
     assert (tmp_path / "data" / "emulator.sqlite3").exists()
     assert "Traceback" not in output.err
+
+    # A second start finds the same world and prints a fresh secret and token.
+    port = free_port()
+    args = [OPENMTD, "up", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    with serve_in_subprocess(args, f"http://127.0.0.1:{port}/"):
+        again = capfd.readouterr().out
+        assert interrupt(started[-1]) == 0
+    assert "900000000001 / openmtd-demo-ida" in again
+    first_id = re.search(r"client_id +(\S+)", printed)
+    second_id = re.search(r"client_id +(\S+)", again)
+    assert first_id
+    assert second_id
+    assert first_id.group(1) == second_id.group(1)

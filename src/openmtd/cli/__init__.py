@@ -13,7 +13,10 @@ import typer
 
 from openmtd import __version__
 from openmtd.cli import emulator, rules
-from openmtd.emulator.settings import DEFAULT_DATA_DIR
+from openmtd.emulator import demo
+from openmtd.emulator.clock import EmulatorClock
+from openmtd.emulator.security import PasswordHasher
+from openmtd.emulator.settings import DEFAULT_DATA_DIR, EmulatorSettings
 
 app = typer.Typer(
     name="openmtd",
@@ -33,22 +36,41 @@ def up(
         Path, typer.Option("--data-dir", help="Where the embedded SQLite database lives.")
     ] = DEFAULT_DATA_DIR,
 ) -> None:
-    """Start the whole openmtd system on its embedded default (SQLite), on 127.0.0.1."""
+    """Start the whole openmtd system on its embedded default (SQLite), on 127.0.0.1,
+    with a demo application and demo people."""
     database = f"sqlite:///{data_dir / 'emulator.sqlite3'}"
     base = f"http://127.0.0.1:{port}"
-    typer.echo(f"openmtd {__version__}: starting the HMRC emulator (database {database})\n")
+    store, _ = emulator.open_store(database)
+    try:
+        hasher = PasswordHasher(EmulatorSettings().password_hashing)
+        with store.transaction() as tx:
+            world = demo.seed(tx, hasher, EmulatorClock(store).now_in(tx))
+    finally:
+        store.close()
+    typer.echo(f"openmtd {__version__}: the HMRC emulator on {database}\n")
     for label, path in (
-        ("Home", "/"),
+        ("Home (journeys, APIs, demo people)", "/"),
         ("Create an account", "/gg/create-account"),
         ("Developer Hub", "/developer/applications"),
         ("Manage authorised applications", "/applications/manage"),
     ):
-        typer.echo(f"  {label:32s} {base}{path}")
+        typer.echo(f"  {label:36s} {base}{path}")
+    typer.echo("\nDemo people (Government Gateway user ID / password):")
+    for person in world.people:
+        typer.echo(f"  {person.user_id} / {person.password:18s} {person.description}")
     typer.echo(
-        "\nRegister your software from a terminal:\n"
-        f"  curl -s -X POST {base}/emulator/applications -H 'Content-Type: application/json' "
-        '-d \'{"name": "My software", "redirectUris": ["http://localhost:8080/callback"]}\''
-        "\n\nThe MTD ITSA rules work offline too: openmtd rules --help\n"
+        "\nDemo software:"
+        f"\n  client_id      {world.client_id}"
+        f"\n  client_secret  {world.client_secret}  (a new one on each start)"
+        f"\n  redirect_uri   {world.redirect_uri}"
+    )
+    nino = demo.SIGNED_UP.nino
+    typer.echo(
+        "\nRead Ida's ITSA status with a demo token (valid for 4 hours):\n"
+        f"  curl -s {base}/individuals/person/itsa-status/{nino}/{world.status_year} \\\n"
+        "    -H 'Accept: application/vnd.hmrc.2.0+json' \\\n"
+        f"    -H 'Authorization: Bearer {world.access_token}'\n"
+        "\nThe MTD ITSA rules work offline too: openmtd rules --help\n"
     )
     emulator.serve(host="127.0.0.1", port=port, database=database, workers=1, no_control=False)
 

@@ -98,7 +98,7 @@ def _reason(error: BaseException) -> str:
     return text.split("\n")[0] or type(error).__name__
 
 
-def _open_store(url: str) -> tuple[SqlStore, str | None]:
+def open_store(url: str) -> tuple[SqlStore, str | None]:
     """The store at ``url``, migrated to the latest revision; exit 2 if it cannot be opened."""
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
@@ -175,7 +175,7 @@ def serve(
             "(sqlite:///path) or a PostgreSQL URL"
         )
     # Migrate once, here, so the workers never race to do it.
-    store, _ = _open_store(url)
+    store, _ = open_store(url)
     store.close()
     os.environ[DATABASE_ENV] = url
     os.environ[CONTROL_ENV] = "0" if no_control else "1"
@@ -198,7 +198,7 @@ def serve(
 def migrate(database: Database = None) -> None:
     """Create or upgrade the emulator's database schema, and print its revision."""
     url = _database_url(database)
-    store, revision = _open_store(url)
+    store, revision = open_store(url)
     store.close()
     typer.echo(f"{_shown(url)} is at revision {revision}")
 
@@ -234,7 +234,7 @@ def create_application(
     }
     if api:
         body["apis"] = list(api)
-    store, _ = _open_store(_database_url(database))
+    store, _ = open_store(_database_url(database))
     try:
         request = control.parse_application(body)
         with store.transaction() as tx:
