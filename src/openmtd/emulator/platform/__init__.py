@@ -1,0 +1,2 @@
+"""HMRC's API platform: versioning, credentials, subscriptions, scopes, rate limits,
+fraud prevention headers, errors."""
