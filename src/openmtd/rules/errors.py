@@ -22,6 +22,7 @@ WIRE_MESSAGES: Final[dict[str, str]] = {
     "FORMAT_STATUS": "The provided status is invalid",
     "FORMAT_STATUS_REASON": "The provided status reason is invalid",
     "FORMAT_BUSINESS_INCOME_2_YEARS_PRIOR": "The provided business Income 2 Years Prior is invalid",
+    # The MTD APIs' 403 (wire facts §1.6) and the Agent Authorisation API (v2.0 examples).
     "CLIENT_OR_AGENT_NOT_AUTHORISED": "The client or agent is not authorised",
     "DUPLICATE_AUTHORISATION_REQUEST": (
         "An authorisation request for this service has already been created "
