@@ -122,6 +122,7 @@ def create_app(
         home,
         manage,
         oauth,
+        openapi,
     )
 
     store = store or SqlStore.open(settings.database_url)
@@ -135,7 +136,7 @@ def create_app(
         title="openmtd HMRC emulator",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/emulator/openapi.json" if settings.control_enabled else None,
+        openapi_url=None,
     )
     app.state.services = services
     app.state.templates = Jinja2Templates(
@@ -164,6 +165,7 @@ def create_app(
     app.router.redirect_slashes = False
     if settings.control_enabled:
         app.include_router(control.router)
+        app.include_router(openapi.router)
 
     @app.exception_handler(CsrfError)
     async def csrf_failed(request: Request, _error: CsrfError) -> Response:
