@@ -13,11 +13,8 @@ from openmtd.emulator.platform.gateway import (
     CallContext,
     Endpoint,
     Handler,
-    RequestCounter,
     authorise,
-    count_in,
 )
-from openmtd.emulator.storage import Store
 from openmtd.emulator.web.context import Services, services_of
 
 
@@ -41,9 +38,12 @@ def call(request: Request, endpoint: Endpoint, handler: Handler) -> Response:
     """Run ``handler`` behind the platform's checks, in one transaction, and render it.
 
     Errors are rendered inside the transaction (not raised through it) so what the gateway
-    kept (header feedback) stays even when a call is refused. The rate-limit window is counted
-    in a short transaction of its own and committed at once: held to the end of the request,
-    its row lock would make one application's concurrent calls wait for each other.
+    counted (a rate-limit window, header feedback) is kept even when a call is refused.
+
+    The rate-limit window is counted in this same transaction. Counting in a second, nested
+    transaction would release the window's row sooner, but each request would then hold two
+    pooled connections at once, and under load the pool runs dry and every request waits
+    (seen in bench/api_throughput.py).
     """
     correlation_id = str(uuid.uuid4())
     services: Services = services_of(request)
@@ -51,23 +51,13 @@ def call(request: Request, endpoint: Endpoint, handler: Handler) -> Response:
     with services.store.transaction() as tx:
         now = services.clock.now_in(tx)
         try:
-            context = authorise(
-                tx, now, headers, endpoint, correlation_id, _counter(services.store)
-            )
+            context = authorise(tx, now, headers, endpoint, correlation_id)
             if endpoint.fraud_headers and context.application is not None:
                 record_fraud_headers(context, endpoint, request)
             result: ApiResponse | ApiError = handler(context)
         except ApiError as error:
             result = error
     return render(result, correlation_id)
-
-
-def _counter(store: Store) -> RequestCounter:
-    def count(application_id: int, window: int) -> int:
-        with store.transaction() as counting:
-            return count_in(counting)(application_id, window)
-
-    return count
 
 
 def record_fraud_headers(context: CallContext, endpoint: Endpoint, request: Request) -> None:
