@@ -12,8 +12,8 @@ A created user is a real emulator Government Gateway account: a 12-digit user ID
 verification (as HMRC's sandbox test users), affinity Individual, Organisation or Agent, and a
 generated name, address and (for individuals and organisations) date of birth. It signs in
 through the grant-authority journey like any other account. An organisation's response has
-``organisationDetails`` (a generated ``Company XXXXXX`` and address, which is the account's
-address) and, as the OAS example shows, ``individualDetails`` for the person who signs in.
+``organisationDetails`` (a generated name, ``Company`` and six random letters, and the
+account's address) and, as the OAS example shows, ``individualDetails`` for the person who signs in.
 
 Services and what they give (HMRC's Create Test User service, wire facts §4.1):
 
