@@ -84,6 +84,8 @@ def test_tax_year_by_date_and_by_year() -> None:
         (("--year", "2026-28"), "does not cover one tax year"),
         (("--year", "26-27"), "is not a tax year"),
         (("--date", "5 April"), "is not a date"),
+        (("--date", "2099-05-01"), "outside the tax years openmtd handles"),
+        (("--year", "2098-99"), "outside the tax years openmtd handles"),
     ],
 )
 def test_tax_year_bad_input(args: tuple[str, ...], message: str) -> None:
@@ -189,3 +191,11 @@ def test_eligibility_refuses_a_status_sign_up_does_not_give() -> None:
     code, _, err = run("rules", "eligibility", "--sole-trader", "--next-year", "annual")
     assert code == 2
     assert "must be mandated or voluntary" in err
+
+
+@pytest.mark.parametrize("command", [("guidance",), ("eligibility", "--sole-trader")])
+def test_a_date_too_far_ahead_is_a_usage_error_not_a_traceback(command: tuple[str, ...]) -> None:
+    code, _, err = run("rules", *command, "--date", "2098-05-01")
+    assert code == 2
+    assert "outside the tax years openmtd handles" in " ".join(err.split())
+    assert "Traceback" not in err

@@ -95,18 +95,34 @@ def _parse_status(value: str | None) -> ItsaStatus | None:
         ) from None
 
 
+def _supported(year: TaxYear) -> TaxYear:
+    """Refuse a year whose neighbours (the basis year two back, the next year) the rules
+    cannot represent, as a usage error rather than a traceback."""
+    try:
+        year.shift(-2)
+        year.next  # noqa: B018 - constructing it is the check
+    except RuleError as error:
+        raise typer.BadParameter(error.message) from None
+    return year
+
+
 def _parse_date(value: str | None) -> date:
     if value is None:
         return uk_today(SystemClock())
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.") from None
+    try:
+        _supported(TaxYear.containing(day))
+    except RuleError as error:
+        raise typer.BadParameter(error.message) from None
+    return day
 
 
 def _parse_tax_year(value: str) -> TaxYear:
     try:
-        return TaxYear.parse(value)
+        return _supported(TaxYear.parse(value))
     except RuleError as error:
         raise typer.BadParameter(error.message) from None
 

@@ -14,7 +14,7 @@ Used by: ``gateway`` (accounts, two-step, identity), ``devhub`` (applications), 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -577,9 +577,3 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
-
-
-def iter_chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    """Split a list into chunks of at most ``size`` (for bulk writes)."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

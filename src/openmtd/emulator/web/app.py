@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.oauth.errors import ServerError
+from openmtd.emulator.platform import errors
+from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Store
@@ -30,17 +32,7 @@ from openmtd.rules.clock import Clock
 
 log = logging.getLogger("openmtd.emulator")
 
-# HMRC's gateway answer for a path no API serves (wire facts §0).
-NOT_FOUND_BODY = {
-    "code": "MATCHING_RESOURCE_NOT_FOUND",
-    "message": "A resource with the name in the request can not be found in the API",
-}
 OAUTH_PATHS = frozenset({"/oauth/authorize", "/oauth/token"})
-METHOD_NOT_ALLOWED_BODY = {"code": "METHOD_NOT_ALLOWED", "message": "Method not allowed"}
-INTERNAL_ERROR_BODY = {
-    "code": "INTERNAL_SERVER_ERROR",
-    "message": "An internal server error occurred",
-}
 
 
 class RequestLog:
@@ -91,6 +83,11 @@ class PlatformHeaders:
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+def _envelope(spec: tuple[int, str, str]) -> Response:
+    error = ApiError.of(spec)
+    return JSONResponse(error.body(), status_code=error.status_code)
 
 
 def _wants_html(request: Request) -> bool:
@@ -182,7 +179,7 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if error.status_code == 405:
-            return JSONResponse(METHOD_NOT_ALLOWED_BODY, status_code=405)
+            return _envelope(errors.METHOD_NOT_ALLOWED)
         if error.status_code == 404 and _wants_html(request):
             return HTMLResponse(
                 "<!doctype html><title>Page not found</title><h1>Page not found</h1>"
@@ -191,7 +188,7 @@ def create_app(
                 status_code=404,
             )
         if error.status_code == 404:
-            return JSONResponse(NOT_FOUND_BODY, status_code=404)
+            return _envelope(errors.MATCHING_RESOURCE_NOT_FOUND)
         return JSONResponse(
             {"code": "BAD_REQUEST", "message": str(error.detail)}, error.status_code
         )
@@ -217,8 +214,9 @@ def create_app(
             # The OAuth endpoints answer in RFC 6749's shape, as HMRC's do (wire facts §2).
             status, body, headers = ServerError().response()
             return JSONResponse(body, status_code=status, headers=headers)
-        return JSONResponse(INTERNAL_ERROR_BODY, status_code=500)
+        return _envelope(errors.INTERNAL_SERVER_ERROR)
 
     app.add_middleware(PlatformHeaders)
-    app.add_middleware(RequestLog)
+    if settings.log_requests:
+        app.add_middleware(RequestLog)
     return app

@@ -166,6 +166,8 @@ def page_context(request: Request) -> Iterator[PageContext]:
         if existing is not None:
             yield PageContext(request, services, tx, now, existing, None, is_new=False)
             return
+        # Sessions idle past the limit are never used again: clear them out as new ones start.
+        tx.sessions.delete_idle(now - idle_limit)
         value = secrets.token_urlsafe(32)
         fresh = BrowserSession(
             id_hash=token_hash(value),
