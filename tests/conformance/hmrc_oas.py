@@ -1,6 +1,6 @@
 """HMRC's published OpenAPI files, loaded for conformance tests, and a world to drive them.
 
-HMRC's files (``shared/reference/hmrc-oas``, beside the repository) are multi-file: YAML and
+HMRC's files (vendored unchanged in ``tests/conformance/hmrc-oas``; see its README) are multi-file: YAML and
 JSON documents joined by relative ``$ref``s, some with siblings next to the ``$ref`` (path items
 ``get: {$ref, summary, security}``; example ``value: {$ref}``). :class:`Node` walks them,
 following every ``$ref`` relative to the file it is in and merging siblings over the target.
@@ -32,8 +32,8 @@ from jsonschema import Draft4Validator, validators
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-#: HMRC's OAS files: ../shared/reference/hmrc-oas from the repository's root.
-HMRC_OAS = Path(__file__).parents[2].parent / "shared/reference/hmrc-oas"
+#: HMRC's OAS files, vendored next to this module (tests/conformance/hmrc-oas).
+HMRC_OAS = Path(__file__).parent / "hmrc-oas"
 
 #: The APIs the emulator serves that HMRC publishes OAS files for: folder → root file.
 APIS: dict[str, str] = {
@@ -237,7 +237,7 @@ def hmrc_api(folder: str) -> Node:
     """The root of one of HMRC's APIs."""
     path = HMRC_OAS / folder / APIS[folder]
     if not path.exists():
-        pytest.fail(f"HMRC's OAS files are missing: {path} (shared/reference/hmrc-oas)")
+        pytest.fail(f"HMRC's OAS files are missing: {path} (tests/conformance/hmrc-oas)")
     uri = path.as_uri()
     return Node(load_document(uri), uri)
 

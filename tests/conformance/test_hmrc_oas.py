@@ -1,4 +1,4 @@
-"""The emulator against HMRC's own OpenAPI files (shared/reference/hmrc-oas).
+"""The emulator against HMRC's own OpenAPI files (vendored in tests/conformance/hmrc-oas).
 
 Real responses of every HMRC endpoint the emulator serves (in process): each success and
 every error HMRC's OAS lists for the endpoint, Gov-Test-Scenario ones included, are driven and
