@@ -1,8 +1,9 @@
 """HMRC's published OpenAPI files, loaded for conformance tests, and a world to drive them.
 
-HMRC's files (vendored unchanged in ``tests/conformance/hmrc-oas``; see its README) are multi-file: YAML and
-JSON documents joined by relative ``$ref``s, some with siblings next to the ``$ref`` (path items
-``get: {$ref, summary, security}``; example ``value: {$ref}``). :class:`Node` walks them,
+HMRC's files (vendored unchanged in ``tests/conformance/hmrc-oas``; see its README) are
+multi-file: YAML and JSON documents joined by relative ``$ref``s, some with siblings next to
+the ``$ref`` (path items ``get: {$ref, summary, security}``; example ``value: {$ref}``).
+:class:`Node` walks them,
 following every ``$ref`` relative to the file it is in and merging siblings over the target.
 Bodies are validated with ``jsonschema`` (draft 4, HMRC's dialect) through a ``referencing``
 registry that reads the files on demand, so the schemas' own relative refs

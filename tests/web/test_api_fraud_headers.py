@@ -113,12 +113,18 @@ def test_feedback_keeps_the_latest_check_of_each_endpoint(emulator: EmulatorHarn
     from openmtd.emulator.platform.gateway import Access, CallContext, Endpoint
 
     token, created = app_token(emulator)
-    endpoint = Endpoint("create-test-user", frozenset({"1.0"}), Access.APPLICATION)
+    endpoint = Endpoint(
+        "create-test-user",
+        frozenset({"1.0"}),
+        Access.APPLICATION,
+        fraud_headers=True,
+        path="/create-test-user/individuals",
+    )
     with emulator.services.store.transaction() as tx:
         now = emulator.services.clock.now_in(tx)
         for headers in ({}, {k.lower(): v for k, v in VALID_WEB_APP.items()}):
             context = CallContext(tx, now, "1.0", created.application, None, None, headers, "c")
-            record(context, endpoint, "post", "/create-test-user/individuals")
+            record(context, endpoint, "post")
     answer = emulator.client.get(
         "/test/fraud-prevention-headers/create-test-user/validation-feedback",
         headers={**ACCEPT, "Authorization": f"Bearer {token}"},

@@ -766,7 +766,10 @@ def test_every_response_carries_a_fresh_correlation_id_and_nosniff(world: World)
     assert len(ids) == len(responses)
 
 
-def test_fraud_header_feedback_is_kept_per_call_and_never_blocks(world: World) -> None:
+TEMPLATE = "/individuals/person/itsa-status/{nino}/{taxYear}"
+
+
+def test_fraud_header_feedback_is_kept_per_endpoint_and_never_blocks(world: World) -> None:
     application_id = world.created.application.id
     world.seed(record())
 
@@ -779,12 +782,19 @@ def test_fraud_header_feedback_is_kept_per_call_and_never_blocks(world: World) -
 
     assert world.get().status_code == 200  # no fraud prevention headers at all
     first = feedback()
-    assert list(first) == [path()]
+    assert list(first) == [TEMPLATE]
     world.emulator.advance(60)
-    response = world.get(headers={"Gov-Client-Connection-Method": "NOT_A_METHOD"})
+    # Another tax year is the same endpoint: its check replaces the one before.
+    response = world.get(
+        path(tax_year="2025-26"), headers={"Gov-Client-Connection-Method": "NOT_A_METHOD"}
+    )
     assert response.status_code == 200
     second = feedback()
-    assert second[path()][0] == first[path()][0] + timedelta(seconds=60)
-    # A call the endpoint refuses is still checked and kept.
+    assert list(second) == [TEMPLATE]
+    assert second[TEMPLATE] == (first[TEMPLATE][0] + timedelta(seconds=60), "INVALID_HEADERS")
+    # A call the endpoint refuses (another NINO) is still checked, and is the same endpoint.
+    world.emulator.advance(60)
     assert world.get(path("AB123456C")).status_code == 403
-    assert set(feedback()) == {path(), path("AB123456C")}
+    third = feedback()
+    assert list(third) == [TEMPLATE]
+    assert third[TEMPLATE][0] == second[TEMPLATE][0] + timedelta(seconds=60)

@@ -524,10 +524,13 @@ class PlatformRepository(Protocol):
 
     def forget_windows_before(self, window: int) -> None: ...
 
-    def record_feedback(self, feedback: HeaderFeedback) -> None: ...
+    def record_feedback(self, feedback: HeaderFeedback) -> None:
+        """Keep ``feedback`` as its endpoint's latest (one per application, API, method and
+        path template), replacing the one before, atomically across workers."""
+        ...
 
     def feedback(self, application_id: int, api: str) -> list[HeaderFeedback]:
-        """The latest feedback for each endpoint (method and path) of an API."""
+        """The latest feedback for each endpoint (method and path template) of an API."""
         ...
 
 

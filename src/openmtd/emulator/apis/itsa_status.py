@@ -80,6 +80,7 @@ ENDPOINT: Final = Endpoint(
     scope="read:self-assessment",
     fraud_headers=True,
     name="Retrieve ITSA Status",
+    path="/individuals/person/itsa-status/{nino}/{taxYear}",
 )
 
 # This endpoint's errors, with HMRC's v2.0 texts (wire facts §1.6).

@@ -64,6 +64,15 @@ class Endpoint:
     scope: str | None = None
     fraud_headers: bool = False
     name: str = ""
+    #: HMRC's path template (``/individuals/person/itsa-status/{nino}/{taxYear}``): the
+    #: endpoint's identity in fraud-header validation-feedback. Required with ``fraud_headers``.
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        if self.fraud_headers and not self.path.startswith("/"):
+            raise ValueError(
+                f"endpoint {self.name or self.api!r} checks fraud headers: give its path"
+            )
 
 
 @dataclass(frozen=True, slots=True)

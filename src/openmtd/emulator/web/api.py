@@ -64,4 +64,4 @@ def record_fraud_headers(context: CallContext, endpoint: Endpoint, request: Requ
     """Check the call's fraud prevention headers and keep the result for validation-feedback."""
     from openmtd.emulator.platform.fraud_feedback import record
 
-    record(context, endpoint, request.method, request.url.path)
+    record(context, endpoint, request.method)

@@ -842,15 +842,28 @@ class SqlPlatform(PlatformRepository):
         )
 
     def record_feedback(self, feedback: HeaderFeedback) -> None:
-        self._session.add(
-            t.HeaderFeedbackRow(
+        # One atomic upsert per endpoint, so the table holds one row per endpoint however
+        # many calls are made, and two workers recording at once cannot leave two rows.
+        table = t.HeaderFeedbackRow.__table__
+        assert isinstance(table, Table)
+        dialect = self._session.get_bind().dialect.name
+        insert_ = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        values = {
+            "requested_at": feedback.requested_at,
+            "connection_method": feedback.connection_method,
+            "result": dict(feedback.result),
+        }
+        self._session.execute(
+            insert_(table)
+            .values(
                 application_pk=feedback.application_id,
                 api=feedback.api,
                 method=feedback.method,
                 path=feedback.path,
-                requested_at=feedback.requested_at,
-                connection_method=feedback.connection_method,
-                result=dict(feedback.result),
+                **values,
+            )
+            .on_conflict_do_update(
+                index_elements=["application_pk", "api", "method", "path"], set_=values
             )
         )
 
@@ -860,22 +873,20 @@ class SqlPlatform(PlatformRepository):
             .where(
                 t.HeaderFeedbackRow.application_pk == application_id, t.HeaderFeedbackRow.api == api
             )
-            .order_by(t.HeaderFeedbackRow.id.desc())
+            .order_by(t.HeaderFeedbackRow.requested_at.desc(), t.HeaderFeedbackRow.id.desc())
         )
-        latest: dict[tuple[str, str], HeaderFeedback] = {}
-        for row in rows:
-            key = (row.method, row.path)
-            if key not in latest:
-                latest[key] = HeaderFeedback(
-                    application_id=row.application_pk,
-                    api=row.api,
-                    method=row.method,
-                    path=row.path,
-                    requested_at=_utc(row.requested_at),
-                    connection_method=row.connection_method,
-                    result=dict(row.result or {}),
-                )
-        return list(latest.values())
+        return [
+            HeaderFeedback(
+                application_id=row.application_pk,
+                api=row.api,
+                method=row.method,
+                path=row.path,
+                requested_at=_utc(row.requested_at),
+                connection_method=row.connection_method,
+                result=dict(row.result or {}),
+            )
+            for row in rows
+        ]
 
 
 class SqlTransaction:

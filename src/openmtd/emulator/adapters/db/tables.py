@@ -312,7 +312,10 @@ class RateLimitWindowRow(Base):
 class HeaderFeedbackRow(Base):
     __tablename__ = "platform_header_feedback"
     __table_args__ = (
-        Index("ix_header_feedback_endpoint", "application_pk", "api", "method", "path"),
+        # One row per endpoint: record_feedback upserts on this key (migration 0003).
+        Index(
+            "ux_header_feedback_endpoint", "application_pk", "api", "method", "path", unique=True
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
