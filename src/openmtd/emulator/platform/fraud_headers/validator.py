@@ -1,0 +1,300 @@
+"""The verdict on one request's fraud prevention headers: which headers the connection method
+needs (wire facts §3.1), each judged by its check (``checks``), then across headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Final
+
+from openmtd.emulator.platform.fraud_headers import choices as own
+from openmtd.emulator.platform.fraud_headers import spec
+from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, Context
+from openmtd.emulator.platform.fraud_headers.encoding import (
+    PRINTABLE_ASCII,
+    ip_or_text,
+    key_values,
+    parse_ip,
+    placeholder,
+    show,
+)
+from openmtd.emulator.platform.fraud_headers.results import (
+    CrossCheck,
+    Finding,
+    Findings,
+    HeaderResult,
+    Issue,
+    Validation,
+    as_utc,
+)
+from openmtd.emulator.platform.fraud_headers.spec import ConnectionMethod
+
+_METHOD_NAMES: Final = ", ".join(spec.COLUMNS)
+_KNOWN: Final = frozenset(CHECKS) | spec.RETIRED
+_TITLE: Final = {
+    spec.VENDOR_PUBLIC_IP: "Gov-Vendor-Public-IP",
+    spec.PUBLIC_IP: "Gov-Client-Public-IP",
+}
+
+
+def is_fraud_prevention_header(name: str) -> bool:
+    """Whether a header name (any case) is a Gov-Client-* or Gov-Vendor-* header."""
+    return name.lower().startswith(("gov-client-", "gov-vendor-"))
+
+
+def validate_headers(headers: Mapping[str, str], *, now: datetime) -> Validation:
+    """Judge the fraud prevention headers of one request against spec v3.3.
+
+    ``headers`` are the request's headers as received; names are case-insensitive and
+    headers other than Gov-Client-*, Gov-Vendor-* and Gov-Test-Scenario are ignored.
+    ``now`` is the receiver's clock (a naive datetime is taken to be UTC). Never raises.
+    """
+    now = as_utc(now)
+    received, repeated = _normalise(headers)
+    fraud = {name: value for name, value in received.items() if is_fraud_prevention_header(name)}
+    scenario = received.get(spec.TEST_SCENARIO)
+    if not fraud:
+        return _no_headers(scenario)
+
+    method, method_findings = _connection_method(fraud.get(spec.CONNECTION_METHOD))
+    context = Context(method=method, now=now)
+    results: list[HeaderResult] = []
+    for name in _names_in_order(fraud, method):
+        value = fraud.get(name)
+        if name == spec.CONNECTION_METHOD:
+            findings = method_findings
+        elif method is not None and name not in fraud:
+            findings = _missing(name)
+        elif _is_expected(name, method):
+            findings = _judge(name, value or "", context)
+        else:
+            findings = Findings()
+            findings.add(own.UNEXPECTED, _unexpected(name, method), spec.UNEXPECTED_HEADER)
+            result = findings.result(name, value, missing=False)
+            if findings.warnings:
+                result = HeaderResult(name, value, spec.UNEXPECTED_HEADER, (), result.warnings)
+            results.append(result)
+            continue
+        if name in repeated:
+            findings.add(
+                own.REPEATED,
+                "Sent more than once with different values; the first was judged. Send this "
+                "header once.",
+            )
+        results.append(findings.result(name, value, missing=name not in fraud))
+    if scenario is not None:
+        results.append(HeaderResult(spec.TEST_SCENARIO, scenario, spec.TEST_SCENARIO_HEADER))
+
+    cross = _cross_validation(fraud)
+    errors = _group(
+        [(result.header, finding) for result in results for finding in result.errors]
+        + [(name, finding) for check in cross for finding in check.errors for name in check.headers]
+    )
+    warnings = _group(
+        [(result.header, finding) for result in results for finding in result.warnings]
+        + [
+            (name, finding)
+            for check in cross
+            for finding in check.warnings
+            for name in check.headers
+        ]
+    )
+    if errors:
+        code = spec.INVALID_HEADERS
+    elif warnings:
+        code = spec.POTENTIALLY_INVALID_HEADERS
+    else:
+        code = spec.VALID_HEADERS
+    return Validation(
+        code=code,
+        message=spec.MESSAGES[code],
+        connection_method=method,
+        errors=errors,
+        warnings=warnings,
+        headers=tuple(results),
+        cross_validation=cross,
+    )
+
+
+def _normalise(headers: Mapping[str, str]) -> tuple[dict[str, str], set[str]]:
+    """Lower-case the names and trim the values; note names sent twice with different values."""
+    received: dict[str, str] = {}
+    repeated: set[str] = set()
+    for raw_name in headers:
+        name = str(raw_name).lower()
+        value = str(headers[raw_name]).strip(" \t")
+        if name in received and received[name] != value:
+            repeated.add(name)
+        received.setdefault(name, value)
+    return received, repeated
+
+
+def _no_headers(scenario: str | None) -> Validation:
+    findings = Findings()
+    findings.add(
+        spec.REQUIRED,
+        "No fraud prevention headers were sent. Send the headers your connection method "
+        "needs, starting with Gov-Client-Connection-Method.",
+        spec.MISSING_HEADER,
+    )
+    results = [findings.result(spec.CONNECTION_METHOD, None, missing=True)]
+    if scenario is not None:
+        results.append(HeaderResult(spec.TEST_SCENARIO, scenario, spec.TEST_SCENARIO_HEADER))
+    return Validation(
+        code=spec.NO_HEADERS,
+        message=spec.MESSAGES[spec.NO_HEADERS],
+        connection_method=None,
+        errors=_group([(spec.CONNECTION_METHOD, finding) for finding in findings.errors]),
+        headers=tuple(results),
+    )
+
+
+def _connection_method(value: str | None) -> tuple[ConnectionMethod | None, Findings]:
+    findings = Findings()
+    consequence = "Without it, no other header can be checked for presence."
+    if value is None:
+        findings.add(
+            spec.METHOD,
+            f"Header missing. Expected one of {_METHOD_NAMES}. {consequence}",
+            spec.MISSING_HEADER,
+        )
+        return None, findings
+    if value in spec.COLUMNS:
+        return ConnectionMethod(value), findings
+    if value == "":
+        findings.add(
+            spec.METHOD,
+            f"Value is empty. Expected one of {_METHOD_NAMES}. {consequence}",
+            spec.EMPTY_HEADER,
+        )
+    else:
+        findings.add(
+            spec.METHOD,
+            f"{show(value)} is not a connection method. Expected one of {_METHOD_NAMES}, "
+            f"exactly as written. Without a valid connection method, no other header can be "
+            f"checked for presence.",
+        )
+    return None, findings
+
+
+def _names_in_order(fraud: Mapping[str, str], method: ConnectionMethod | None) -> list[str]:
+    wanted = set(fraud) | {spec.CONNECTION_METHOD}
+    if method is not None:
+        wanted |= spec.REQUIRED_HEADERS[method]
+    known = [name for name in (*spec.HEADERS, *sorted(spec.RETIRED)) if name in wanted]
+    return known + sorted(wanted - set(known))
+
+
+def _is_expected(name: str, method: ConnectionMethod | None) -> bool:
+    if method is None:
+        return name in _KNOWN
+    return name in spec.REQUIRED_HEADERS[method] or name in spec.NO_LONGER_REQUIRED.get(method, ())
+
+
+def _unexpected(name: str, method: ConnectionMethod | None) -> str:
+    if method is not None and name in _KNOWN:
+        return (
+            f"Not required for {method}. Stop sending it, or check that "
+            f"Gov-Client-Connection-Method is right."
+        )
+    return f"Not a header of fraud prevention specification v{spec.SPEC_VERSION}. Check the name."
+
+
+def _missing(name: str) -> Findings:
+    findings = Findings()
+    if name == spec.MULTI_FACTOR:
+        findings.add(spec.MULTI_FACTOR_ABSENT, spec.MULTI_FACTOR_MISSING, spec.MISSING_HEADER)
+    elif name == spec.VENDOR_LICENSE_IDS:
+        findings.add(own.LICENSE_IDS_OPTIONAL, spec.LICENSE_IDS_MISSING, spec.MISSING_HEADER)
+    elif name in (spec.PUBLIC_IP, spec.PUBLIC_PORT):
+        findings.add(spec.REQUIRED, spec.PRIVATE_NETWORK_MISSING, spec.MISSING_HEADER)
+    else:
+        findings.add(
+            spec.REQUIRED, f"Header missing. Expected {EXPECTED[name]}.", spec.MISSING_HEADER
+        )
+    return findings
+
+
+def _judge(name: str, value: str, context: Context) -> Findings:
+    findings = Findings()
+    if name in spec.RETIRED:  # no longer required, so no longer judged
+        return findings
+    if value == "":
+        if name == spec.MULTI_FACTOR:
+            findings.add(spec.MULTI_FACTOR_ABSENT, spec.MULTI_FACTOR_EMPTY, spec.EMPTY_HEADER)
+        elif name == spec.VENDOR_LICENSE_IDS:
+            findings.add(own.LICENSE_IDS_OPTIONAL, spec.LICENSE_IDS_EMPTY, spec.EMPTY_HEADER)
+        elif name in (spec.PUBLIC_IP, spec.PUBLIC_PORT):
+            findings.add(
+                spec.EMPTY,
+                "Value is empty. If the connection between client and server is over a private "
+                "network, contact HMRC, then leave the header out.",
+                spec.EMPTY_HEADER,
+            )
+        else:
+            findings.add(
+                spec.EMPTY, f"Value is empty. Expected {EXPECTED[name]}.", spec.EMPTY_HEADER
+            )
+        return findings
+    if len(value) > own.MAX_VALUE_LENGTH:
+        findings.add(
+            own.TOO_LONG,
+            f"Value is {len(value)} characters long, too long to check. Real values are far "
+            f"shorter than {own.MAX_VALUE_LENGTH} characters.",
+        )
+        return findings
+    if not PRINTABLE_ASCII.fullmatch(value):
+        findings.add(
+            spec.US_ASCII,
+            "Contains characters outside printable US-ASCII. Percent-encode them (RFC 3986).",
+        )
+        return findings
+    if value.lower() in spec.PLACEHOLDERS:
+        findings.add(spec.PLACEHOLDER, placeholder(value))
+        return findings
+    CHECKS[name](value, context, findings)
+    return findings
+
+
+def _group(items: list[tuple[str, Finding]]) -> tuple[Issue, ...]:
+    """HMRC's items: one per (code, message), naming every header it applies to."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for name, finding in items:
+        names = grouped.setdefault((finding.code, finding.message), [])
+        if name not in names:
+            names.append(name)
+    return tuple(Issue(code, message, tuple(names)) for (code, message), names in grouped.items())
+
+
+def _cross_validation(fraud: Mapping[str, str]) -> tuple[CrossCheck, ...]:
+    """Gov-Vendor-Forwarded's first hop is by=Gov-Vendor-Public-IP&for=Gov-Client-Public-IP."""
+    forwarded = fraud.get(spec.VENDOR_FORWARDED)
+    if not forwarded or len(forwarded) > own.MAX_VALUE_LENGTH:
+        return ()
+    hop = key_values(forwarded.split(",", 1)[0], Findings())
+    if hop is None:
+        return ()
+    checks: list[CrossCheck] = []
+    for key, name in (("by", spec.VENDOR_PUBLIC_IP), ("for", spec.PUBLIC_IP)):
+        other = fraud.get(name)
+        if other is None or key not in hop:
+            continue
+        hop_ip, other_ip = parse_ip(hop[key]), parse_ip(ip_or_text(other))
+        if hop_ip is not None and other_ip is not None and hop_ip != other_ip:
+            findings = Findings()
+            findings.add(
+                spec.FIRST_HOP,
+                f"The first hop's '{key}' ({show(hop[key])}) differs from {_TITLE[name]} "
+                f"({show(other)}). They must name the same address.",
+            )
+            checks.append(
+                CrossCheck(
+                    headers=(spec.VENDOR_FORWARDED, name),
+                    code=spec.INVALID_HEADER
+                    if findings.errors
+                    else spec.POTENTIALLY_INVALID_HEADER,
+                    errors=tuple(findings.errors),
+                    warnings=tuple(findings.warnings),
+                )
+            )
+    return tuple(checks)
