@@ -30,8 +30,8 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ def _server_account() -> pwd.struct_passwd | None:
     pytest.fail("running as root and neither a 'postgres' nor a 'nobody' user exists")
 
 
-@dataclass(frozen=True)
+@dataclass
 class PostgresServer:
     """A running throwaway cluster; `url(db)` names a database on it for SQLAlchemy."""
 
@@ -88,6 +88,18 @@ class PostgresServer:
     user: str
     root: Path
     process: subprocess.Popen[bytes]
+    #: Starts the server process again on the same data directory and port.
+    launch: Callable[[], subprocess.Popen[bytes]] | None = field(default=None, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: every connection is cut)."""
+        _stop(self.process)
+
+    def start(self) -> None:
+        """Start the stopped server again and wait until it accepts connections."""
+        assert self.launch is not None, "this server cannot be restarted"
+        self.process = self.launch()
+        _wait_until_ready(self)
 
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{dbname}"
@@ -164,28 +176,31 @@ def start_postgres() -> Iterator[PostgresServer]:
             output = (initdb.stdout + initdb.stderr).decode(errors="replace")
             pytest.fail(f"initdb failed ({initdb.returncode}):\n{output}", pytrace=False)
         port = free_port()
-        with (root / "postgres.log").open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    *(str(bindir / "postgres"), "-D", str(data), "-p", str(port)),
-                    *("-h", "127.0.0.1", "-k", str(root)),
-                    # durability off: the cluster is thrown away, and this makes DDL faster
-                    *("-F", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"),
-                ],
-                cwd=root,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a terminal's Ctrl-C reaches us, we stop it in order
-                **run_as,
-            )
-        server = PostgresServer("127.0.0.1", port, SUPERUSER, root, process)
+
+        def launch() -> subprocess.Popen[bytes]:
+            with (root / "postgres.log").open("ab") as log:
+                return subprocess.Popen(
+                    [
+                        *(str(bindir / "postgres"), "-D", str(data), "-p", str(port)),
+                        *("-h", "127.0.0.1", "-k", str(root)),
+                        # durability off: the cluster is thrown away, and this makes DDL faster
+                        *("-F", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"),
+                    ],
+                    cwd=root,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # a terminal's Ctrl-C reaches us; we stop it
+                    **run_as,
+                )
+
+        server = PostgresServer("127.0.0.1", port, SUPERUSER, root, launch(), launch)
         try:
             _wait_until_ready(server)
             yield server
         finally:
-            _stop(process)
+            _stop(server.process)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -57,6 +57,9 @@ MESSAGE_THROTTLED_OUT: Final = (
 )
 METHOD_NOT_ALLOWED: Final = (405, "METHOD_NOT_ALLOWED", "Method not allowed")
 INTERNAL_SERVER_ERROR: Final = (500, "INTERNAL_SERVER_ERROR", "An internal server error occurred")
+#: The database cannot be reached (a restart, a lost connection, an exhausted pool). HMRC's
+#: code for 503 is SERVER_ERROR (wire facts §0); the message is openmtd's (UNCONFIRMED).
+SERVER_ERROR: Final = (503, "SERVER_ERROR", "The service is temporarily unavailable")
 
 #: Sent with INVALID_CREDENTIALS, as HMRC's gateway does (wire facts §0).
 WWW_AUTHENTICATE: Final = {"WWW-Authenticate": 'Bearer realm="HMRC API Platform"'}

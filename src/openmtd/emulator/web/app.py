@@ -27,6 +27,7 @@ from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Store
 from openmtd.emulator.web.context import CsrfError, Services, page_context
+from openmtd.emulator.web.outage import DATABASE_UNAVAILABLE, unavailable
 from openmtd.emulator.web.render import message
 from openmtd.rules.clock import Clock
 
@@ -206,6 +207,11 @@ def create_app(
             },
             status_code=400,
         )
+
+    # Handled by the exception middleware (inside the platform's headers, connection kept),
+    # not by the server-error middleware that an ``Exception`` handler belongs to.
+    for unreachable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unreachable, unavailable)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:
