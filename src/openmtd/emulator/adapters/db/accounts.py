@@ -1,0 +1,183 @@
+"""Government Gateway accounts and groups (:class:`AccountRepository`)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from openmtd.emulator.adapters.db import tables as t
+from openmtd.emulator.adapters.db.convert import utc, utc_or_none
+from openmtd.emulator.storage import (
+    Account,
+    AccountRepository,
+    Address,
+    AffinityGroup,
+    CredentialRole,
+    Enrolment,
+    Group,
+    NewAccount,
+    TwoStepMethod,
+)
+
+
+def _group(row: t.GroupRow) -> Group:
+    return Group(
+        id=row.id,
+        group_id=row.group_id,
+        affinity_group=AffinityGroup(row.affinity_group),
+        agent_code=row.agent_code,
+        enrolments=tuple(
+            Enrolment(e.key, e.identifier_name, e.identifier_value, e.state) for e in row.enrolments
+        ),
+    )
+
+
+def _account(row: t.AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        user_id=row.user_id,
+        password_hash=row.password_hash,
+        group=_group(row.group),
+        credential_role=CredentialRole(row.credential_role),
+        confidence_level=row.confidence_level,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        email=row.email,
+        created_at=utc(row.created_at),
+        date_of_birth=row.date_of_birth,
+        address=Address(
+            row.address_line1,
+            row.address_line2,
+            row.address_line3,
+            row.address_line4,
+            row.postcode,
+            row.country_code,
+        ),
+        nino=row.nino,
+        two_step_method=TwoStepMethod(row.two_step_method) if row.two_step_method else None,
+        totp_secret=row.totp_secret,
+        totp_last_step=row.totp_last_step,
+        phone_number=row.phone_number,
+        sms_code_hash=row.sms_code_hash,
+        sms_code_expires_at=utc_or_none(row.sms_code_expires_at),
+        failed_password_attempts=row.failed_password_attempts,
+        password_locked_until=utc_or_none(row.password_locked_until),
+        failed_two_step_attempts=row.failed_two_step_attempts,
+        two_step_locked_until=utc_or_none(row.two_step_locked_until),
+    )
+
+
+def _new_group_id() -> str:
+    # HMRC's group ids look like 9Z9Z-Z9Z9-9Z9Z-Z9Z9 (business rules §4.2).
+    return "-".join(secrets.token_hex(2).upper() for _ in range(4))
+
+
+class SqlAccounts(AccountRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, account: NewAccount) -> Account:
+        group_row = None
+        if account.group_id is not None:
+            group_row = self._session.scalar(
+                select(t.GroupRow).where(t.GroupRow.group_id == account.group_id)
+            )
+        if group_row is None:
+            group_row = t.GroupRow(
+                group_id=account.group_id or _new_group_id(),
+                affinity_group=account.affinity_group.value,
+                agent_code=account.agent_code,
+            )
+            self._session.add(group_row)
+        for enrolment in account.enrolments:
+            group_row.enrolments.append(
+                t.EnrolmentRow(
+                    key=enrolment.key,
+                    identifier_name=enrolment.identifier_name,
+                    identifier_value=enrolment.identifier_value,
+                    state=enrolment.state,
+                )
+            )
+        row = t.AccountRow(
+            user_id=account.user_id,
+            password_hash=account.password_hash,
+            group=group_row,
+            credential_role=account.credential_role.value,
+            confidence_level=account.confidence_level,
+            first_name=account.first_name,
+            last_name=account.last_name,
+            email=account.email,
+            created_at=account.created_at,
+            date_of_birth=account.date_of_birth,
+            address_line1=account.address.line1,
+            address_line2=account.address.line2,
+            address_line3=account.address.line3,
+            address_line4=account.address.line4,
+            postcode=account.address.postcode,
+            country_code=account.address.country_code,
+            nino=account.nino,
+            two_step_method=account.two_step_method.value if account.two_step_method else None,
+            totp_secret=account.totp_secret,
+            phone_number=account.phone_number,
+            failed_password_attempts=0,
+            failed_two_step_attempts=0,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _account(row)
+
+    def get(self, account_id: int) -> Account | None:
+        row = self._session.get(t.AccountRow, account_id)
+        return _account(row) if row else None
+
+    def get_by_user_id(self, user_id: str) -> Account | None:
+        row = self._session.scalar(select(t.AccountRow).where(t.AccountRow.user_id == user_id))
+        return _account(row) if row else None
+
+    def save(self, account: Account) -> None:
+        self._session.execute(
+            update(t.AccountRow)
+            .where(t.AccountRow.id == account.id)
+            .values(
+                password_hash=account.password_hash,
+                confidence_level=account.confidence_level,
+                two_step_method=account.two_step_method.value if account.two_step_method else None,
+                totp_secret=account.totp_secret,
+                totp_last_step=account.totp_last_step,
+                phone_number=account.phone_number,
+                sms_code_hash=account.sms_code_hash,
+                sms_code_expires_at=account.sms_code_expires_at,
+                failed_password_attempts=account.failed_password_attempts,
+                password_locked_until=account.password_locked_until,
+                failed_two_step_attempts=account.failed_two_step_attempts,
+                two_step_locked_until=account.two_step_locked_until,
+            )
+        )
+
+    def enrolment_owner(self, key: str, identifier_value: str) -> Account | None:
+        row = self._session.scalar(
+            select(t.AccountRow)
+            .join(t.EnrolmentRow, t.EnrolmentRow.group_pk == t.AccountRow.group_pk)
+            .where(
+                t.EnrolmentRow.key == key,
+                t.EnrolmentRow.identifier_value == identifier_value,
+                t.AccountRow.credential_role == CredentialRole.USER.value,
+            )
+            .order_by(t.AccountRow.id)
+            .limit(1)
+        )
+        return _account(row) if row else None
+
+    def user_id_taken(self, user_id: str) -> bool:
+        return (
+            self._session.scalar(select(t.AccountRow.id).where(t.AccountRow.user_id == user_id))
+            is not None
+        )
+
+    def find_by_nino(self, nino: str) -> Account | None:
+        row = self._session.scalar(
+            select(t.AccountRow).where(t.AccountRow.nino == nino).order_by(t.AccountRow.id).limit(1)
+        )
+        return _account(row) if row else None

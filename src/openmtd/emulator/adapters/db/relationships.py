@@ -1,0 +1,66 @@
+"""Agents' relationships with clients (:class:`RelationshipRepository`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from openmtd.emulator.adapters.db import tables as t
+from openmtd.emulator.adapters.db.convert import utc, utc_or_none
+from openmtd.emulator.storage import Relationship, RelationshipRepository
+
+
+def _relationship(row: t.RelationshipRow) -> Relationship:
+    return Relationship(
+        id=row.id,
+        arn=row.arn,
+        client_nino=row.client_nino,
+        agent_type=row.agent_type,
+        created_at=utc(row.created_at),
+        client_mtditid=row.client_mtditid,
+        ended_at=utc_or_none(row.ended_at),
+    )
+
+
+class SqlRelationships(RelationshipRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        arn: str,
+        client_nino: str,
+        agent_type: str,
+        at: datetime,
+        client_mtditid: str | None = None,
+    ) -> Relationship:
+        row = t.RelationshipRow(
+            arn=arn,
+            client_nino=client_nino,
+            client_mtditid=client_mtditid,
+            agent_type=agent_type,
+            created_at=at,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _relationship(row)
+
+    def active(
+        self, *, arn: str | None = None, client_nino: str | None = None
+    ) -> list[Relationship]:
+        statement = select(t.RelationshipRow).where(t.RelationshipRow.ended_at.is_(None))
+        if arn is not None:
+            statement = statement.where(t.RelationshipRow.arn == arn)
+        if client_nino is not None:
+            statement = statement.where(t.RelationshipRow.client_nino == client_nino)
+        rows = self._session.scalars(statement.order_by(t.RelationshipRow.id))
+        return [_relationship(row) for row in rows]
+
+    def end(self, relationship_id: int, at: datetime) -> None:
+        self._session.execute(
+            update(t.RelationshipRow)
+            .where(t.RelationshipRow.id == relationship_id, t.RelationshipRow.ended_at.is_(None))
+            .values(ended_at=at)
+        )
