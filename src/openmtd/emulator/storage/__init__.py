@@ -1,0 +1,147 @@
+"""The emulator's storage seam: the records it keeps and the protocols that keep them.
+
+Services depend only on these protocols; ``adapters/db`` implements them with SQLAlchemy on
+SQLite or PostgreSQL, and one contract suite (``tests/contract``) runs against both. Records
+are frozen dataclasses, never ORM objects, so nothing outside the adapter can touch a session.
+
+Each service call runs in one :meth:`Store.transaction`: every repository reached through the
+yielded :class:`Transaction` shares it, and it commits when the block ends without error.
+Only hashes of authorisation codes, tokens, client secrets and browser-session ids are stored.
+
+Used by: ``gateway`` (accounts, two-step, identity), ``devhub`` (applications), ``oauth``
+(codes, grants, tokens), ``web`` (browser sessions), ``clock`` (the clock offset).
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from openmtd.emulator.storage.accounts import (
+    Account,
+    AccountRepository,
+    Address,
+    AffinityGroup,
+    CredentialRole,
+    Enrolment,
+    Group,
+    NewAccount,
+    PhoneRepository,
+    TextMessage,
+    TwoStepMethod,
+)
+from openmtd.emulator.storage.apis import (
+    Checkpoint,
+    HeaderFeedback,
+    ItsaStatusRepository,
+    PlatformRepository,
+    Relationship,
+    RelationshipRepository,
+    SandboxDataRepository,
+    StoredBusiness,
+    StoredStatus,
+)
+from openmtd.emulator.storage.oauth import (
+    AccessToken,
+    Application,
+    ApplicationRepository,
+    AuthorizationCode,
+    ClientSecret,
+    Grant,
+    GrantView,
+    NewApplication,
+    OAuthRepository,
+    RefreshToken,
+)
+from openmtd.emulator.storage.sessions import (
+    BrowserSession,
+    ClockRepository,
+    SessionRepository,
+)
+
+
+class Transaction(Protocol):
+    """One unit of work: every repository, in one database transaction."""
+
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    @property
+    def applications(self) -> ApplicationRepository: ...
+
+    @property
+    def oauth(self) -> OAuthRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    @property
+    def phone(self) -> PhoneRepository: ...
+
+    @property
+    def clock(self) -> ClockRepository: ...
+
+    @property
+    def itsa_statuses(self) -> ItsaStatusRepository: ...
+
+    @property
+    def relationships(self) -> RelationshipRepository: ...
+
+    @property
+    def sandbox(self) -> SandboxDataRepository: ...
+
+    @property
+    def platform(self) -> PlatformRepository: ...
+
+
+class Store(Protocol):
+    """Where the emulator's world lives."""
+
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """A unit of work that commits on success and rolls back on error."""
+        ...
+
+    def reset(self) -> None:
+        """Empty the world (every table), keeping the schema."""
+        ...
+
+    def close(self) -> None: ...
+
+
+__all__ = [
+    "AccessToken",
+    "Account",
+    "AccountRepository",
+    "Address",
+    "AffinityGroup",
+    "Application",
+    "ApplicationRepository",
+    "AuthorizationCode",
+    "BrowserSession",
+    "Checkpoint",
+    "ClientSecret",
+    "ClockRepository",
+    "CredentialRole",
+    "Enrolment",
+    "Grant",
+    "GrantView",
+    "Group",
+    "HeaderFeedback",
+    "ItsaStatusRepository",
+    "NewAccount",
+    "NewApplication",
+    "OAuthRepository",
+    "PhoneRepository",
+    "PlatformRepository",
+    "RefreshToken",
+    "Relationship",
+    "RelationshipRepository",
+    "SandboxDataRepository",
+    "SessionRepository",
+    "Store",
+    "StoredBusiness",
+    "StoredStatus",
+    "TextMessage",
+    "Transaction",
+    "TwoStepMethod",
+]
