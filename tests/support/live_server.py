@@ -49,7 +49,7 @@ def _answers(url: str) -> bool:
 
 @contextlib.contextmanager
 def serve_in_thread(
-    app: Any, *, port: int = 0, timeout: float = STARTUP_TIMEOUT_S
+    app: Any, *, port: int = 0, timeout: float = STARTUP_TIMEOUT_S, http: Any = "auto"
 ) -> Iterator[str]:
     """Serve the ASGI `app` with uvicorn in a thread; yield its base URL (http://127.0.0.1:PORT).
 
@@ -69,6 +69,7 @@ def serve_in_thread(
         access_log=False,
         lifespan="auto",
         ws="none",
+        http=http,  # e.g. the emulator's BoundedH11Protocol
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

@@ -27,6 +27,7 @@ from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Store
 from openmtd.emulator.web.context import CsrfError, Services, page_context
+from openmtd.emulator.web.limits import BodyLimit
 from openmtd.emulator.web.outage import DATABASE_UNAVAILABLE, unavailable
 from openmtd.emulator.web.render import message
 from openmtd.rules.clock import Clock
@@ -222,6 +223,8 @@ def create_app(
             return JSONResponse(body, status_code=status, headers=headers)
         return _envelope(errors.INTERNAL_SERVER_ERROR)
 
+    # Inside the platform's headers (a 413 gets them too); before any route reads a byte.
+    app.add_middleware(BodyLimit)
     app.add_middleware(PlatformHeaders)
     if settings.log_requests:
         app.add_middleware(RequestLog)

@@ -1,0 +1,133 @@
+"""Request bodies are bounded while they are read: an over-large body is refused with 413
+before it is held in memory.
+
+A pure ASGI middleware, because the check must happen chunk by chunk as the server hands the
+body over (``Request.body()`` would read it all first) and before any route, form parser or
+JSON decoder sees it. A declared ``Content-Length`` over the limit is refused without reading
+a byte; a chunked or lying body is counted as it streams and refused at the first byte over.
+
+The limits (openmtd's choices; HMRC does not publish its own) are far above what any request
+the emulator serves needs: HMRC's test-support and Create Test User bodies are a few hundred
+bytes, a sign-in or Developer Hub form a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Largest body, in bytes, per kind of endpoint (by path prefix; the first match wins).
+BODY_LIMITS: Final[tuple[tuple[str, int], ...]] = (
+    ("/oauth/", 16 * 1024),  # the token and authorize forms
+    ("/emulator/", 256 * 1024),  # the control API's JSON bodies
+    ("/gg/", 64 * 1024),  # Government Gateway pages' forms
+    ("/developer/", 64 * 1024),  # Developer Hub pages' forms
+)
+#: Every other path: the MTD APIs and their test support.
+DEFAULT_BODY_LIMIT: Final = 256 * 1024
+
+OAUTH_PREFIX: Final = "/oauth/"
+
+
+def body_limit(path: str) -> int:
+    for prefix, limit in BODY_LIMITS:
+        if path.startswith(prefix):
+            return limit
+    return DEFAULT_BODY_LIMIT
+
+
+class BodyTooLargeError(Exception):
+    """Raised from ``receive`` when the body passes the limit (caught by :class:`BodyLimit`)."""
+
+
+def _too_large(scope: Scope, limit: int) -> tuple[bytes, bytes]:
+    """The 413 body and its content type, in the shape the caller expects."""
+    path = scope.get("path", "")
+    headers = dict(scope.get("headers") or [])
+    if path.startswith(OAUTH_PREFIX):
+        body: object = {
+            "error": "invalid_request",
+            "error_description": f"The request body is larger than {limit} bytes",
+        }
+    elif b"text/html" in headers.get(b"accept", b""):
+        page = (
+            '<!doctype html><html lang="en"><title>The form is too large</title>'
+            "<h1>The form is too large</h1><p>What you sent is larger than this page accepts "
+            f"({limit // 1024} KB). Go back and shorten it.</p></html>"
+        )
+        return page.encode(), b"text/html; charset=utf-8"
+    else:
+        body = {
+            "code": "REQUEST_TOO_LARGE",
+            "message": f"The request body is larger than this endpoint accepts ({limit} bytes)",
+        }
+    return json.dumps(body).encode(), b"application/json"
+
+
+class BodyLimit:
+    """Refuse any request body over :func:`body_limit` with 413, without buffering it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = body_limit(scope.get("path", ""))
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await self._refuse(scope, send, limit)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLargeError
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, tracked_send)
+        except BodyTooLargeError:
+            if started:  # pragma: no cover - a handler answered before reading its body
+                raise
+            await self._refuse(scope, send, limit)
+
+    @staticmethod
+    async def _refuse(scope: Scope, send: Send, limit: int) -> None:
+        body, content_type = _too_large(scope, limit)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    # The rest of the body is not read: the connection cannot be reused.
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers") or []:
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            # A malformed length is the server's to refuse (h11 answers 400 before us).
+            return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    return None
