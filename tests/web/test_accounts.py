@@ -12,14 +12,14 @@ import pytest
 from starlette.testclient import TestClient
 
 from openmtd.emulator.gateway import accounts as accounts_service
-from openmtd.emulator.gateway import registration, two_step
+from openmtd.emulator.gateway import registration, two_step, two_step_setup
 from openmtd.emulator.gateway.accounts import AccountDetails
 from openmtd.emulator.gateway.registration import (
     PendingRegistration,
     RegistrationForm,
-    SetupCode,
 )
 from openmtd.emulator.gateway.two_step import TwoStepFailure
+from openmtd.emulator.gateway.two_step_setup import SetupCode
 from openmtd.emulator.security import token_hash
 from openmtd.emulator.storage import (
     Account,
@@ -549,7 +549,7 @@ def test_a_bad_phone_number_is_refused_and_kept(emulator: EmulatorHarness) -> No
         "/gg/two-step/setup/text", data={"csrf_token": token, "phone_number": "020 7946 0000"}
     )
     assert response.status_code == 400
-    assert _errors(response.text) == {"phone_number": registration.PHONE_NUMBER_MESSAGE}
+    assert _errors(response.text) == {"phone_number": two_step_setup.PHONE_NUMBER_MESSAGE}
     assert 'value="020 7946 0000"' in response.text
     assert _texts(emulator, "+442079460000") == []
 
@@ -635,7 +635,7 @@ def test_the_phone_with_no_texts_says_so(emulator: EmulatorHarness) -> None:
 def test_the_phone_refuses_a_number_that_is_not_a_uk_mobile(emulator: EmulatorHarness) -> None:
     page = emulator.client.get("/gg/phone", params={"number": "<script>1</script>"})
     assert page.status_code == 400
-    assert _errors(page.text) == {"number": registration.PHONE_NUMBER_MESSAGE}
+    assert _errors(page.text) == {"number": two_step_setup.PHONE_NUMBER_MESSAGE}
     assert "<script>1" not in page.text
 
 
@@ -656,7 +656,7 @@ def test_the_phone_refuses_a_number_that_is_not_a_uk_mobile(emulator: EmulatorHa
     ],
 )
 def test_uk_mobile_numbers_normalise_to_one_form(typed: str) -> None:
-    assert registration.uk_mobile_number(typed) == MOBILE
+    assert two_step_setup.uk_mobile_number(typed) == MOBILE
 
 
 @pytest.mark.parametrize(
@@ -673,7 +673,7 @@ def test_uk_mobile_numbers_normalise_to_one_form(typed: str) -> None:
 )
 def test_other_numbers_are_not_uk_mobiles(typed: str) -> None:
     with pytest.raises(registration.AccountError) as raised:
-        registration.uk_mobile_number(typed)
+        two_step_setup.uk_mobile_number(typed)
     assert raised.value.field == "phone_number"
 
 
@@ -700,14 +700,14 @@ def test_pending_registrations_round_trip_and_bad_data_is_none() -> None:
 
 def test_setup_codes_count_attempts() -> None:
     setup = SetupCode(MOBILE, token_hash("123456"), START.replace(minute=10))
-    assert registration.check_setup_code(setup, "123 456", START) == (None, setup)
-    failure, counted = registration.check_setup_code(setup, "654321", START)
+    assert two_step_setup.check_setup_code(setup, "123 456", START) == (None, setup)
+    failure, counted = two_step_setup.check_setup_code(setup, "654321", START)
     assert failure is TwoStepFailure.WRONG_CODE
     assert counted.wrong_attempts == 1
-    failure, _ = registration.check_setup_code(setup, "123456", START.replace(minute=10))
+    failure, _ = two_step_setup.check_setup_code(setup, "123456", START.replace(minute=10))
     assert failure is TwoStepFailure.EXPIRED
     nearly = SetupCode(MOBILE, setup.code_hash, setup.expires_at, wrong_attempts=4)
-    assert registration.check_setup_code(nearly, "000000", START)[0] is TwoStepFailure.LOCKED
+    assert two_step_setup.check_setup_code(nearly, "000000", START)[0] is TwoStepFailure.LOCKED
 
 
 def test_setup_totp_step_accepts_drift_and_refuses_a_wrong_code() -> None:
@@ -715,15 +715,15 @@ def test_setup_totp_step_accepts_drift_and_refuses_a_wrong_code() -> None:
     step = int(START.timestamp()) // 30
     for offset in (0, -1, 1):
         code = two_step.totp_code(secret, START + timedelta(seconds=30 * offset))
-        assert registration.setup_totp_step(secret, code, START) == step + offset
+        assert two_step_setup.setup_totp_step(secret, code, START) == step + offset
     too_old = two_step.totp_code(secret, START - timedelta(seconds=60))
-    assert registration.setup_totp_step(secret, too_old, START) is None
-    assert registration.setup_totp_step(secret, "not a code", START) is None
+    assert two_step_setup.setup_totp_step(secret, too_old, START) is None
+    assert two_step_setup.setup_totp_step(secret, "not a code", START) is None
 
 
 def test_the_qr_label_and_secret_grouping() -> None:
-    assert registration.qr_label() == "New HMRC sign in"
-    assert registration.group_secret("ABCDEFGHIJ") == "ABCD EFGH IJ"
+    assert two_step_setup.qr_label() == "New HMRC sign in"
+    assert two_step_setup.group_secret("ABCDEFGHIJ") == "ABCD EFGH IJ"
 
 
 def test_register_skips_a_user_id_already_taken(

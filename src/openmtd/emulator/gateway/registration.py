@@ -7,10 +7,9 @@ hashes the password straight away: from then on only the hash is kept, in a
 verification. The account is written by :func:`register` only once a code proves the
 authenticator app or the phone works.
 
-Text-message codes during setup are sent to the emulator's phone and kept as a SHA-256 hash
-with an expiry (:class:`SetupCode`), as :mod:`~openmtd.emulator.gateway.two_step` does at
-sign-in. Choices HMRC does not publish (phone-number format, field limits, the agent code)
-are openmtd's, documented in docs/emulator.md.
+Setting up the app or phone itself is :mod:`~openmtd.emulator.gateway.two_step_setup`.
+Choices HMRC does not publish (field limits, the agent code) are openmtd's, documented in
+docs/emulator.md.
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ import secrets
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Final
 
-from openmtd.emulator.gateway import two_step
 from openmtd.emulator.gateway.accounts import (
     ENROLMENT_IDENTIFIERS,
     MIN_PASSWORD_LENGTH,
@@ -32,15 +30,13 @@ from openmtd.emulator.gateway.accounts import (
     store_account,
     validate_details,
 )
-from openmtd.emulator.gateway.two_step import TwoStepFailure
-from openmtd.emulator.security import PasswordHasher, hashes_match, token_hash
+from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.storage import (
     Account,
     Address,
     AffinityGroup,
     CredentialRole,
     Enrolment,
-    TextMessage,
     Transaction,
     TwoStepMethod,
 )
@@ -53,8 +49,6 @@ MAX_PASSWORD_LENGTH: Final = 128
 MAX_ADDRESS_LINE_LENGTH: Final = 35
 #: The testing options for an Individual's confidence level (Agents and Organisations: 50).
 TESTING_CONFIDENCE_LEVELS: Final = (50, 200, 250)
-#: What the QR code's account label says: never the person's details (see :func:`qr_label`).
-QR_LABEL: Final = "New HMRC sign in"
 
 #: The enrolment each form field asks for, in the order the form shows them.
 ENROLMENT_FIELDS: Final[dict[str, str]] = {
@@ -82,11 +76,6 @@ FIELD_ORDER: Final = (
 )
 _AGENT_FIELDS: Final = frozenset({"arn", "ir_agent_reference"})
 _IR_AGENT_REFERENCE: Final = re.compile(r"[A-Z0-9]{6}")
-
-# A UK mobile number: 07 then 9 digits, written nationally or with the +44 / 0044 prefix.
-_MOBILE_NATIONAL: Final = re.compile(r"07[0-9]{9}")
-_PHONE_SEPARATORS: Final = re.compile(r"[\s\-().]")
-PHONE_NUMBER_MESSAGE: Final = "Enter a UK mobile number, like 07700 900 982 or +44 7700 900 982"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,38 +165,6 @@ class PendingRegistration:
                 enrolments=tuple(Enrolment(k, n, v) for k, n, v in data["enrolments"]),
             )
             return cls(details, str(data["password_hash"]))
-        except (KeyError, TypeError, ValueError):
-            return None
-
-
-@dataclass(frozen=True, slots=True)
-class SetupCode:
-    """A text-message code sent during setup: its hash, where it went and when it expires."""
-
-    phone_number: str
-    code_hash: str
-    expires_at: datetime
-    wrong_attempts: int = 0
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "phone_number": self.phone_number,
-            "code_hash": self.code_hash,
-            "expires_at": self.expires_at.isoformat(),
-            "wrong_attempts": self.wrong_attempts,
-        }
-
-    @classmethod
-    def from_data(cls, data: object) -> SetupCode | None:
-        if not isinstance(data, dict):
-            return None
-        try:
-            return cls(
-                phone_number=str(data["phone_number"]),
-                code_hash=str(data["code_hash"]),
-                expires_at=datetime.fromisoformat(data["expires_at"]),
-                wrong_attempts=int(data["wrong_attempts"]),
-            )
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -401,100 +358,6 @@ def prepare(
         return checked
     password_hash = hasher.hash(checked.password)
     return PendingRegistration(replace(checked, password=""), password_hash)
-
-
-# --- 2-step verification setup ----------------------------------------------------------------
-
-
-def qr_label() -> str:
-    """The account label in the QR code and ``otpauth://`` URI.
-
-    A fixed placeholder: the user ID does not exist yet, and the person's name or email
-    would put their own text into markup the page trusts.
-    """
-    return QR_LABEL
-
-
-def group_secret(secret: str) -> str:
-    """The secret as people type it into an app: blocks of 4 characters."""
-    return " ".join(secret[start : start + 4] for start in range(0, len(secret), 4))
-
-
-def setup_totp_step(secret: str, code: str, now: datetime) -> int | None:
-    """The TOTP step a setup code came from, or None when the code is wrong.
-
-    Recorded as the account's last used step, so the code that set up the app cannot be
-    replayed to sign in.
-    """
-    code = code.strip().replace(" ", "")
-    if not two_step.check_new_totp(secret, code, now):
-        return None
-    step = int(now.timestamp()) // two_step.TOTP_STEP_SECONDS
-    return next(
-        (
-            step + offset
-            for offset in (0, -1, 1)
-            if secrets.compare_digest(
-                two_step.totp_code(
-                    secret, now + timedelta(seconds=offset * two_step.TOTP_STEP_SECONDS)
-                ),
-                code,
-            )
-        ),
-        None,
-    )
-
-
-def uk_mobile_number(text: str) -> str:
-    """A UK mobile number in one form, ``+447700900982``, however it was typed.
-
-    Spaces, hyphens, dots and brackets are ignored; ``07…``, ``447…``, ``+447…``, ``00447…``
-    and ``+44 (0)7…`` are all the same number.
-
-    Raises:
-        AccountError: on field ``phone_number`` when it is not a UK mobile number.
-    """
-    compact = _PHONE_SEPARATORS.sub("", text.replace("(0)", ""))
-    for prefix in ("+44", "0044", "44"):
-        if compact.startswith(prefix):
-            compact = "0" + compact[len(prefix) :]
-            break
-    if not compact.isascii() or not _MOBILE_NATIONAL.fullmatch(compact):
-        raise AccountError("phone_number", PHONE_NUMBER_MESSAGE)
-    return "+44" + compact[1:]
-
-
-def send_setup_code(tx: Transaction, phone_number: str, now: datetime) -> SetupCode:
-    """Text a fresh code to the emulator's phone; only its hash is kept."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    minutes = int(two_step.SMS_CODE_LIFETIME.total_seconds() // 60)
-    tx.phone.send(
-        TextMessage(
-            phone_number=phone_number,
-            body=f"Your HMRC security code is {code}. It expires in {minutes} minutes.",
-            sent_at=now,
-        )
-    )
-    return SetupCode(phone_number, token_hash(code), now + two_step.SMS_CODE_LIFETIME)
-
-
-def check_setup_code(
-    setup: SetupCode, code: str, now: datetime
-) -> tuple[TwoStepFailure | None, SetupCode]:
-    """Check a setup code: no failure when it is right, else why, with the attempt counted.
-
-    An expired code counts as a wrong one. After :data:`~two_step.MAX_TWO_STEP_ATTEMPTS`
-    refused codes the failure is :attr:`TwoStepFailure.LOCKED`: the person must start again
-    with a new code.
-    """
-    code = code.strip().replace(" ", "")
-    expired = setup.expires_at <= now
-    if not expired and hashes_match(setup.code_hash, code):
-        return None, setup
-    counted = replace(setup, wrong_attempts=setup.wrong_attempts + 1)
-    if counted.wrong_attempts >= two_step.MAX_TWO_STEP_ATTEMPTS:
-        return TwoStepFailure.LOCKED, counted
-    return (TwoStepFailure.EXPIRED if expired else TwoStepFailure.WRONG_CODE), counted
 
 
 # --- writing the account ----------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from openmtd.emulator.web.context import PageContext
+from openmtd.rules.clock import UK_TIMEZONE, uk_date
 
 
 def templates_of(ctx: PageContext) -> Jinja2Templates:
@@ -51,3 +53,16 @@ def message(
 def redirect(ctx: PageContext, location: str) -> Response:
     """A 303 See Other (after a POST, the browser GETs the next page)."""
     return ctx.finish(RedirectResponse(location, status_code=303))
+
+
+def uk_time_text(instant: datetime) -> str:
+    """``10:05am on 26 November 2026``: a time as UK pages write it, in UK local time."""
+    local = instant.astimezone(UK_TIMEZONE)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local.minute:02d}{'am' if local.hour < 12 else 'pm'} on {uk_date_text(local)}"
+
+
+def uk_date_text(instant: datetime) -> str:
+    """``26 November 2026``: a date as UK pages write it."""
+    day = uk_date(instant)
+    return f"{day.day} {day:%B %Y}"
