@@ -22,16 +22,16 @@ from openmtd.emulator.gateway.registration import (
 )
 from openmtd.emulator.storage import AffinityGroup, CredentialRole
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.render import page, redirect
-from openmtd.emulator.web.routes import phone, two_step_setup
-from openmtd.emulator.web.routes.gateway import after_sign_in, form_of
-from openmtd.emulator.web.routes.registration_session import (
+from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
     SETUP_SECRET,
     SETUP_TEXT,
     not_started,
 )
+from openmtd.emulator.web.render import page, redirect
+from openmtd.emulator.web.routes import phone, two_step_setup
+from openmtd.emulator.web.routes.gateway import after_sign_in, form_of
 from openmtd.rules.clock import uk_date
 
 router = APIRouter(include_in_schema=False)

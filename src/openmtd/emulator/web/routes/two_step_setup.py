@@ -25,9 +25,7 @@ from openmtd.emulator.gateway.two_step import TwoStepFailure
 from openmtd.emulator.gateway.two_step_setup import SetupCode
 from openmtd.emulator.storage import TwoStepMethod
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.render import message, page, redirect
-from openmtd.emulator.web.routes.gateway import form_of
-from openmtd.emulator.web.routes.registration_session import (
+from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
     SETUP_SECRET,
@@ -35,6 +33,8 @@ from openmtd.emulator.web.routes.registration_session import (
     not_started,
     pending_registration,
 )
+from openmtd.emulator.web.render import message, page, redirect
+from openmtd.emulator.web.routes.gateway import form_of
 
 router = APIRouter(include_in_schema=False)
 
