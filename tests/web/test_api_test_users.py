@@ -13,6 +13,7 @@ import pytest
 from httpx2 import Response
 
 from openmtd.emulator.apis import test_users
+from openmtd.emulator.apis.test_users import identifiers
 from openmtd.emulator.devhub.applications import CreatedApplication
 from openmtd.emulator.storage import AffinityGroup, Enrolment
 from openmtd.rules.identifiers import Arn, MtdItId, Nino, SaUtr
@@ -526,8 +527,8 @@ def test_generated_identifiers_skip_ones_already_held(
         enrolments=(Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", held_arn),),
     )
     draws = iter(["000057161", "000057162", "00000328268", "00000328269", "0000001", "0000002"])
-    monkeypatch.setattr(test_users, "_digits", lambda count: next(draws))
-    monkeypatch.setattr(test_users, "_random_nino", iter(["AA123456A", "AA654321C"]).__next__)
+    monkeypatch.setattr(identifiers, "_digits", lambda count: next(draws))
+    monkeypatch.setattr(identifiers, "_random_nino", iter(["AA123456A", "AA654321C"]).__next__)
     with api.emulator.services.store.transaction() as tx:
         assert test_users.new_sa_utr(tx).value == SaUtr.generate("000057162").value
         assert test_users.new_mtditid(tx).value == MtdItId.generate("00000328269").value
