@@ -22,6 +22,12 @@ The web edge (``web/api.py``) turns the result into a response. Checks:
 
 Every API response carries ``X-CorrelationId`` (a UUID), ``X-Content-Type-Options: nosniff``
 and ``Content-Type: application/json``; every error is HMRC's envelope.
+
+What a call costs the database: one read from the token's hash to the token, its application,
+its account (group and enrolments) and the clock offset (:meth:`PlatformRepository.caller`),
+one upsert for the rate-limit window and, on MTD APIs, one upsert for the fraud-header
+feedback; then the endpoint's own reads. Nothing is cached between calls, so a revoked token,
+a changed subscription or a moved clock is seen by every worker on the next call.
 """
 
 from __future__ import annotations
@@ -34,10 +40,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Final
 
+from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.security import token_hash
-from openmtd.emulator.storage import AccessToken, Account, Application, Transaction
+from openmtd.emulator.storage import AccessToken, Account, Application, Caller, Transaction
 
 # HMRC's microservices match the Accept header with exactly this pattern (SAID Versions.scala):
 # a full match, with the dots unescaped as they are there.
@@ -118,11 +125,16 @@ def _bearer(headers: Mapping[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _token(tx: Transaction, presented: str, now: datetime) -> AccessToken:
-    token = tx.oauth.get_access_token(token_hash(presented)) if presented else None
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+def _caller(tx: Transaction, presented: str) -> Caller:
+    caller = tx.platform.caller(token_hash(presented)) if presented else None
+    if caller is None:
         raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
-    return token
+    return caller
+
+
+def _check_token(token: AccessToken, now: datetime) -> None:
+    if token.revoked_at is not None or token.expires_at <= now:
+        raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
 
 
 #: Counts one request of an application in a one-second window; returns the window's count.
@@ -151,29 +163,35 @@ def _throttle(count_request: RequestCounter, application: Application) -> None:
 
 def authorise(
     tx: Transaction,
-    now: datetime,
+    clock: EmulatorClock,
     headers: Mapping[str, str],
     endpoint: Endpoint,
     correlation_id: str,
     count_request: RequestCounter | None = None,
 ) -> CallContext:
-    """The gateway's checks (see the module), returning who is calling."""
+    """The gateway's checks (see the module), returning who is calling and when.
+
+    The emulator's time comes from the clock offset read with the caller's token (or, on an
+    open endpoint, read on its own).
+    """
     version = _version(headers, endpoint)
     if endpoint.access is Access.OPEN:
+        now = clock.now_in(tx)
         return CallContext(tx, now, version, None, None, None, headers, correlation_id)
     presented = _bearer(headers)
     if presented is None:
         raise ApiError.of(errors.MISSING_CREDENTIALS)
-    token = _token(tx, presented, now)
+    caller = _caller(tx, presented)
+    now = clock.at_offset(caller.clock_offset_seconds)
+    token, application = caller.token, caller.application
+    _check_token(token, now)
     if endpoint.access is Access.USER and token.account_id is None:
         raise ApiError.of(errors.INCORRECT_ACCESS_TOKEN_TYPE)
-    application = tx.applications.get(token.application_id)
-    if application is None:
-        raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
     _throttle(count_request or count_in(tx), application)
     if endpoint.api not in application.apis:
         raise ApiError.of(errors.RESOURCE_FORBIDDEN)
     if endpoint.scope is not None and endpoint.scope not in token.scopes:
         raise ApiError.of(errors.INVALID_SCOPE)
-    account = tx.accounts.get(token.account_id) if token.account_id is not None else None
-    return CallContext(tx, now, version, application, token, account, headers, correlation_id)
+    return CallContext(
+        tx, now, version, application, token, caller.account, headers, correlation_id
+    )

@@ -31,6 +31,7 @@ from openmtd.emulator.storage.accounts import (
     TwoStepMethod,
 )
 from openmtd.emulator.storage.apis import (
+    Caller,
     Checkpoint,
     HeaderFeedback,
     ItsaStatusRepository,
@@ -118,6 +119,7 @@ __all__ = [
     "ApplicationRepository",
     "AuthorizationCode",
     "BrowserSession",
+    "Caller",
     "Checkpoint",
     "ClientSecret",
     "ClockRepository",

@@ -9,6 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from openmtd.emulator.storage.accounts import Account
+from openmtd.emulator.storage.oauth import AccessToken, Application
+
 
 @dataclass(frozen=True, slots=True)
 class StoredStatus:
@@ -133,8 +136,30 @@ class SandboxDataRepository(Protocol):
     def delete_checkpoint(self, application_id: int, checkpoint_id: str) -> bool: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who presents an access token, as the API platform checks it on every call.
+
+    ``application`` is the token's application without its client secrets (``secrets`` is
+    empty: the platform never needs them); ``account`` is None for a client_credentials token.
+    ``clock_offset_seconds`` is the emulator's clock offset, read in the same statement so a
+    call needs no read of its own for the clock (and every worker still sees a change at once).
+    """
+
+    token: AccessToken
+    application: Application
+    account: Account | None
+    clock_offset_seconds: float
+
+
 class PlatformRepository(Protocol):
-    """The API platform's shared state: rate-limit windows and header feedback."""
+    """The API platform's shared state: the caller, rate-limit windows and header feedback."""
+
+    def caller(self, token_hash: str) -> Caller | None:
+        """The access token with this hash, with its application, its account (group and
+        enrolments) and the clock offset, in one read; None for an unknown token. Expiry and
+        revocation are left to the platform to judge."""
+        ...
 
     def count_request(self, application_id: int, window: int) -> int:
         """Count one request in a one-second window, atomically across workers; returns the

@@ -49,9 +49,8 @@ def call(request: Request, endpoint: Endpoint, handler: Handler) -> Response:
     services: Services = services_of(request)
     headers = {name.lower(): value for name, value in request.headers.items()}
     with services.store.transaction() as tx:
-        now = services.clock.now_in(tx)
         try:
-            context = authorise(tx, now, headers, endpoint, correlation_id)
+            context = authorise(tx, services.clock, headers, endpoint, correlation_id)
             if endpoint.fraud_headers and context.application is not None:
                 record_fraud_headers(context, endpoint, request)
             result: ApiResponse | ApiError = handler(context)

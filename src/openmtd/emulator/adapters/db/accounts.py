@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, FromClause, Row, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.convert import utc, utc_or_none
+from openmtd.emulator.adapters.db.convert import core, utc, utc_or_none
 from openmtd.emulator.storage import (
     Account,
     AccountRepository,
@@ -34,12 +36,13 @@ def _group(row: t.GroupRow) -> Group:
     )
 
 
-def _account(row: t.AccountRow) -> Account:
+def _account(row: Any, group: Group) -> Account:
+    """An account from its ORM row or a Core row of :data:`ACCOUNT_COLUMNS` (same names)."""
     return Account(
         id=row.id,
         user_id=row.user_id,
         password_hash=row.password_hash,
-        group=_group(row.group),
+        group=group,
         credential_role=CredentialRole(row.credential_role),
         confidence_level=row.confidence_level,
         first_name=row.first_name,
@@ -67,6 +70,92 @@ def _account(row: t.AccountRow) -> Account:
         failed_two_step_attempts=row.failed_two_step_attempts,
         two_step_locked_until=utc_or_none(row.two_step_locked_until),
     )
+
+
+# --- Core reads: an account, its group and the group's enrolments in one statement ----------
+# Reads go through SQLAlchemy Core with statements built once (the ORM's identity map, eager
+# loading and per-call statement building cost several times the query itself on the API
+# platform's hot path). One row per enrolment (or one with NULL enrolment columns).
+
+ACCOUNTS: Final = t.Base.metadata.tables["gg_accounts"]
+GROUPS: Final = t.Base.metadata.tables["gg_groups"]
+ENROLMENTS: Final = t.Base.metadata.tables["gg_enrolments"]
+
+#: The account's own columns under their own names, then its group's (``g_``) and one
+#: enrolment's (``e_``).
+ACCOUNT_COLUMNS: Final[tuple[ColumnElement[Any], ...]] = (
+    *ACCOUNTS.c,
+    GROUPS.c.id.label("g_id"),
+    GROUPS.c.group_id.label("g_group_id"),
+    GROUPS.c.affinity_group.label("g_affinity_group"),
+    GROUPS.c.agent_code.label("g_agent_code"),
+    ENROLMENTS.c.key.label("e_key"),
+    ENROLMENTS.c.identifier_name.label("e_identifier_name"),
+    ENROLMENTS.c.identifier_value.label("e_identifier_value"),
+    ENROLMENTS.c.state.label("e_state"),
+)
+
+
+def join_account(source: FromClause, account_id: ColumnElement[Any]) -> FromClause:
+    """``source`` LEFT JOINed to the account ``account_id``, its group and enrolments."""
+    return (
+        source.outerjoin(ACCOUNTS, ACCOUNTS.c.id == account_id)
+        .outerjoin(GROUPS, GROUPS.c.id == ACCOUNTS.c.group_pk)
+        .outerjoin(ENROLMENTS, ENROLMENTS.c.group_pk == GROUPS.c.id)
+    )
+
+
+def account_of(rows: Sequence[Row[Any]]) -> Account | None:
+    """The account in rows of :data:`ACCOUNT_COLUMNS` (ordered by enrolment), if any."""
+    if not rows or rows[0].id is None:
+        return None
+    first = rows[0]
+    group = Group(
+        id=first.g_id,
+        group_id=first.g_group_id,
+        affinity_group=AffinityGroup(first.g_affinity_group),
+        agent_code=first.g_agent_code,
+        enrolments=tuple(
+            Enrolment(row.e_key, row.e_identifier_name, row.e_identifier_value, row.e_state)
+            for row in rows
+            if row.e_key is not None
+        ),
+    )
+    return _account(first, group)
+
+
+def _one_account(where: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(*ACCOUNT_COLUMNS)
+        .select_from(
+            ACCOUNTS.join(GROUPS, GROUPS.c.id == ACCOUNTS.c.group_pk).outerjoin(
+                ENROLMENTS, ENROLMENTS.c.group_pk == GROUPS.c.id
+            )
+        )
+        .where(where)
+        .order_by(ENROLMENTS.c.id)
+    )
+
+
+def _first_account(where: ColumnElement[bool], source: FromClause = ACCOUNTS) -> Select[Any]:
+    """The account with the lowest id among those ``where`` picks."""
+    first = select(func.min(ACCOUNTS.c.id)).select_from(source).where(where).scalar_subquery()
+    return _one_account(ACCOUNTS.c.id == first)
+
+
+_BY_ID: Final = _one_account(ACCOUNTS.c.id == bindparam("account_id"))
+_BY_USER_ID: Final = _one_account(ACCOUNTS.c.user_id == bindparam("user_id"))
+_BY_NINO: Final = _first_account(ACCOUNTS.c.nino == bindparam("nino"))
+_BY_ENROLMENT: Final = _first_account(
+    (ENROLMENTS.c.key == bindparam("key"))
+    & (ENROLMENTS.c.identifier_value == bindparam("identifier_value"))
+    & (ACCOUNTS.c.credential_role == CredentialRole.USER.value),
+    ACCOUNTS.join(ENROLMENTS, ENROLMENTS.c.group_pk == ACCOUNTS.c.group_pk),
+)
+
+
+def _rows(session: Session, statement: Select[Any], params: dict[str, Any]) -> list[Row[Any]]:
+    return list(core(session).execute(statement, params))
 
 
 def _new_group_id() -> str:
@@ -126,15 +215,13 @@ class SqlAccounts(AccountRepository):
         )
         self._session.add(row)
         self._session.flush()
-        return _account(row)
+        return _account(row, _group(group_row))
 
     def get(self, account_id: int) -> Account | None:
-        row = self._session.get(t.AccountRow, account_id)
-        return _account(row) if row else None
+        return account_of(_rows(self._session, _BY_ID, {"account_id": account_id}))
 
     def get_by_user_id(self, user_id: str) -> Account | None:
-        row = self._session.scalar(select(t.AccountRow).where(t.AccountRow.user_id == user_id))
-        return _account(row) if row else None
+        return account_of(_rows(self._session, _BY_USER_ID, {"user_id": user_id}))
 
     def save(self, account: Account) -> None:
         self._session.execute(
@@ -157,18 +244,8 @@ class SqlAccounts(AccountRepository):
         )
 
     def enrolment_owner(self, key: str, identifier_value: str) -> Account | None:
-        row = self._session.scalar(
-            select(t.AccountRow)
-            .join(t.EnrolmentRow, t.EnrolmentRow.group_pk == t.AccountRow.group_pk)
-            .where(
-                t.EnrolmentRow.key == key,
-                t.EnrolmentRow.identifier_value == identifier_value,
-                t.AccountRow.credential_role == CredentialRole.USER.value,
-            )
-            .order_by(t.AccountRow.id)
-            .limit(1)
-        )
-        return _account(row) if row else None
+        params = {"key": key, "identifier_value": identifier_value}
+        return account_of(_rows(self._session, _BY_ENROLMENT, params))
 
     def user_id_taken(self, user_id: str) -> bool:
         return (
@@ -177,7 +254,4 @@ class SqlAccounts(AccountRepository):
         )
 
     def find_by_nino(self, nino: str) -> Account | None:
-        row = self._session.scalar(
-            select(t.AccountRow).where(t.AccountRow.nino == nino).order_by(t.AccountRow.id).limit(1)
-        )
-        return _account(row) if row else None
+        return account_of(_rows(self._session, _BY_NINO, {"nino": nino}))

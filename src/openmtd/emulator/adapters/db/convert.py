@@ -1,8 +1,11 @@
-"""Conversions shared by the repositories: UTC times and space-separated scopes."""
+"""What the repositories share: UTC times, space-separated scopes, Core reads in a session."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 SCOPE_SEPARATOR = " "
 
@@ -18,3 +21,10 @@ def utc_or_none(value: datetime | None) -> datetime | None:
 
 def scopes_of(text: str) -> tuple[str, ...]:
     return tuple(text.split(SCOPE_SEPARATOR)) if text else ()
+
+
+def core(session: Session) -> Connection:
+    """The session's connection for a Core statement, after writing the session's pending ORM
+    changes (Core statements bypass autoflush, and a read must see what was added)."""
+    session.flush()
+    return session.connection()

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from typing import Any, Final
+
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.convert import utc
+from openmtd.emulator.adapters.db.convert import core, utc
 from openmtd.emulator.storage import ItsaStatusRepository, StoredStatus
 
+_STATUSES: Final = t.Base.metadata.tables["itsa_statuses"]
+# Built once, read with Core (Retrieve ITSA Status reads it on every call).
+_FOR_NINO: Final = (
+    select(_STATUSES)
+    .where(_STATUSES.c.nino == bindparam("nino"))
+    .order_by(_STATUSES.c.tax_year, _STATUSES.c.submitted_on, _STATUSES.c.id)
+)
 
-def _stored_status(row: t.ItsaStatusRow) -> StoredStatus:
+
+def _stored_status(row: Any) -> StoredStatus:
     return StoredStatus(
         nino=row.nino,
         tax_year=row.tax_year,
@@ -49,11 +59,7 @@ class SqlItsaStatuses(ItsaStatusRepository):
         self._session.add(self._row(record))
 
     def for_nino(self, nino: str) -> list[StoredStatus]:
-        rows = self._session.scalars(
-            select(t.ItsaStatusRow)
-            .where(t.ItsaStatusRow.nino == nino)
-            .order_by(t.ItsaStatusRow.tax_year, t.ItsaStatusRow.submitted_on, t.ItsaStatusRow.id)
-        )
+        rows = core(self._session).execute(_FOR_NINO, {"nino": nino})
         return [_stored_status(row) for row in rows]
 
     def delete(self, *, application_id: int | None = None, nino: str | None = None) -> int:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Final
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.convert import utc, utc_or_none
+from openmtd.emulator.adapters.db.convert import core, utc, utc_or_none
 from openmtd.emulator.storage import Relationship, RelationshipRepository
 
+_RELATIONSHIPS: Final = t.Base.metadata.tables["agent_relationships"]
 
-def _relationship(row: t.RelationshipRow) -> Relationship:
+
+def _relationship(row: Any) -> Relationship:
     return Relationship(
         id=row.id,
         arn=row.arn,
@@ -50,12 +53,14 @@ class SqlRelationships(RelationshipRepository):
     def active(
         self, *, arn: str | None = None, client_nino: str | None = None
     ) -> list[Relationship]:
-        statement = select(t.RelationshipRow).where(t.RelationshipRow.ended_at.is_(None))
+        # Core, not the ORM: an agent's Retrieve ITSA Status reads this on every call.
+        table = _RELATIONSHIPS
+        statement = select(table).where(table.c.ended_at.is_(None))
         if arn is not None:
-            statement = statement.where(t.RelationshipRow.arn == arn)
+            statement = statement.where(table.c.arn == arn)
         if client_nino is not None:
-            statement = statement.where(t.RelationshipRow.client_nino == client_nino)
-        rows = self._session.scalars(statement.order_by(t.RelationshipRow.id))
+            statement = statement.where(table.c.client_nino == client_nino)
+        rows = core(self._session).execute(statement.order_by(table.c.id))
         return [_relationship(row) for row in rows]
 
     def end(self, relationship_id: int, at: datetime) -> None:
