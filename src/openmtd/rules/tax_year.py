@@ -19,6 +19,15 @@ from openmtd.rules.errors import InvalidTaxYearError
 
 _WIRE_PATTERN: Final = re.compile(r"20([1-9][0-9])-([1-9][0-9])")
 _DOWNSTREAM_PATTERN: Final = re.compile(r"([0-9]{2})-([0-9]{2})")
+# Any tax year written HMRC's way, whether or not HMRC's pattern accepts it: for messages only.
+_YEAR_SHAPE: Final = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+#: The first and last start years a TaxYear can have: HMRC's two-digit forms cannot express
+#: other years.
+EARLIEST_START_YEAR: Final = 2000
+LATEST_START_YEAR: Final = 2098
+#: The earliest start year HMRC's ``taxYear`` pattern accepts (wire facts §1.2).
+EARLIEST_WIRE_START_YEAR: Final = 2010
 
 #: The first day of every tax year: 6 April.
 START_MONTH: Final = 4
@@ -41,11 +50,8 @@ class TaxYear:
 
     def __post_init__(self) -> None:
         # Years outside 2000-2098 cannot be written in HMRC's two-digit forms.
-        if not 2000 <= self.start_year <= 2098:
-            raise InvalidTaxYearError(
-                "FORMAT_TAX_YEAR",
-                f"{self.start_year} is outside the tax years openmtd handles (2000-01 to 2098-99).",
-            )
+        if not EARLIEST_START_YEAR <= self.start_year <= LATEST_START_YEAR:
+            raise InvalidTaxYearError("FORMAT_TAX_YEAR", outside_message(str(self.start_year)))
 
     @classmethod
     def parse(cls, text: str) -> TaxYear:
@@ -57,11 +63,7 @@ class TaxYear:
         """
         match = _WIRE_PATTERN.fullmatch(text)
         if match is None:
-            raise InvalidTaxYearError(
-                "FORMAT_TAX_YEAR",
-                f"{text!r} is not a tax year. Write it as the first year, a hyphen and the last "
-                "two digits of the second year, like 2026-27.",
-            )
+            raise InvalidTaxYearError("FORMAT_TAX_YEAR", _format_message(text))
         first, second = (int(group) for group in match.groups())
         if second - first != 1:
             raise InvalidTaxYearError(
@@ -135,3 +137,29 @@ class TaxYear:
 
     def __str__(self) -> str:
         return f"{self.start_year}-{self.end_year % 100:02d}"
+
+
+def outside_message(what: str) -> str:
+    """Why ``what`` (a year, a tax year, a date) is refused when it lies beyond the tax years
+    a :class:`TaxYear` can hold: one wording wherever that happens."""
+    first, last = TaxYear(EARLIEST_START_YEAR), TaxYear(LATEST_START_YEAR)
+    return f"{what} is outside the tax years openmtd handles ({first} to {last})."
+
+
+def _format_message(text: str) -> str:
+    """The person's reason for ``FORMAT_TAX_YEAR`` (HMRC's code is the same in every case)."""
+    shape = _YEAR_SHAPE.fullmatch(text)
+    if shape is not None:
+        first, second = (int(group) for group in shape.groups())
+        # A real tax year, written HMRC's way, that HMRC's pattern or openmtd cannot take.
+        if second == (first + 1) % 100:
+            if not EARLIEST_START_YEAR <= first <= LATEST_START_YEAR:
+                return outside_message(repr(text))
+            return (
+                f"{text!r} is before {TaxYear(EARLIEST_WIRE_START_YEAR)}, the earliest tax year "
+                "HMRC's APIs accept."
+            )
+    return (
+        f"{text!r} is not a tax year. Write it as the first year, a hyphen and the last two "
+        "digits of the second year, like 2026-27."
+    )
