@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,13 +13,24 @@ from typing import Any
 import pytest
 import uvicorn
 from alembic.script import ScriptDirectory
+from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 from typer.testing import CliRunner
 
 from openmtd.cli import app
+from openmtd.cli import emulator as emulator_cli
 from openmtd.cli.emulator import CONTROL_ENV, DATABASE_ENV, log_config
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.devhub.applications import EMULATED_APIS, authenticate_client
-from openmtd.emulator.settings import sqlite_url
+from openmtd.emulator.settings import EmulatorSettings, sqlite_url
+from openmtd.emulator.web.app import create_app
+from support.emulator import FAST_HASHING
+from support.live_server import free_port, serve_in_thread
+
+#: The real port check (the `ports_checked` fixture replaces it in every test).
+CHECK_PORT_FREE = emulator_cli.check_port_free
 
 # The newest migration: every fresh database is migrated to it.
 HEAD = ScriptDirectory(str(resources.files("openmtd.emulator") / "migrations")).get_current_head()
@@ -42,6 +55,17 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
         # Set first, so monkeypatch remembers the original (even "not set") and restores it.
         monkeypatch.setenv(name, "")
         monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def ports_checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """No sockets here: `serve` and `up` record the port they would check. The tests of the
+    check itself (at the end, using real sockets) put the real one back."""
+    checked: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        emulator_cli, "check_port_free", lambda host, port: checked.append((host, port))
+    )
+    return checked
 
 
 def test_migrate_creates_the_schema_and_prints_the_revision(database: str) -> None:
@@ -268,3 +292,209 @@ def test_app_factory_reads_the_environment(database: str, monkeypatch: pytest.Mo
         assert services.settings.control_enabled is False
     finally:
         built.state.services.store.close()
+
+
+# --- folders: only the command's own data folder is created (issue 7) ------------------------
+
+
+@pytest.mark.parametrize("command", ["migrate", "serve", "app"])
+def test_a_sqlite_file_in_a_missing_folder_is_refused_and_nothing_is_created(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: pytest.fail("uvicorn started"))
+    url = sqlite_url(tmp_path / "nonexistent" / "dir" / "x.sqlite3")
+    args = {
+        "migrate": ["emulator", "migrate"],
+        "serve": ["emulator", "serve"],
+        "app": ["emulator", "app", "create", "--name", "N", "--redirect-uri", "https://a.b/"],
+    }[command]
+    code, out, err = run(*args, "--database", url)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: cannot use the database {url}: the folder {tmp_path}/nonexistent/dir does not "
+        "exist. Create it first, or give a file in a folder that exists (openmtd creates only "
+        "its own data folder, data/ in the current directory)\n"
+    )
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_a_sqlite_uri_in_a_missing_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    url = f"sqlite:///file:{tmp_path}/missing/x.sqlite3?uri=true"
+    code, _, err = run("emulator", "migrate", "--database", url)
+    assert code == 2
+    assert f"the folder {tmp_path}/missing does not exist" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sqlite_file_whose_folder_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("")
+    code, _, err = run("emulator", "migrate", "--database", sqlite_url(tmp_path / "plain" / "x"))
+    assert code == 2
+    assert err.endswith(f": {tmp_path}/plain is not a folder\n")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///data/emulator.sqlite3", "sqlite:///./data/other.db"])
+def test_the_data_folder_in_the_current_directory_is_created(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("emulator", "migrate", "--database", url)
+    assert code == 0
+    assert out.endswith(f"is at revision {HEAD}\n")
+    assert (tmp_path / "data").is_dir()
+
+
+def test_an_existing_folder_and_other_databases_are_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in (sqlite_url(tmp_path / "x.sqlite3"), "sqlite://", "sqlite:///:memory:"):
+        assert run("emulator", "migrate", "--database", url)[0] == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["x.sqlite3"]
+
+
+def _up_without_serving(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append(kw))
+    return calls
+
+
+def test_up_creates_its_data_dir_only_when_the_parent_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ports_checked: list[tuple[str, int]]
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    code, out, err = run("up", "--port", "8123", "--data-dir", str(tmp_path / "mine"))
+    assert (code, err) == (0, "")
+    assert (tmp_path / "mine" / "emulator.sqlite3").is_file()
+    assert "client_secret" in out
+    assert [call["port"] for call in calls] == [8123]
+    # `up` checks first, then `serve` again just before it listens.
+    assert ports_checked == [("127.0.0.1", 8123), ("127.0.0.1", 8123)]
+
+    code, out, err = run("up", "--data-dir", str(tmp_path / "missing" / "mine"))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: cannot create the data folder {tmp_path}/missing/mine: the folder "
+        f"{tmp_path}/missing does not exist. Create it first, or choose a data folder inside "
+        "one that exists\n"
+    )
+    assert not (tmp_path / "missing").exists()
+    assert len(calls) == 1
+
+
+# --- a port in use is said plainly, before anything else (issue 7) ----------------------------
+# These tests use real sockets on 127.0.0.1: the check is about sockets.
+
+
+@pytest.fixture
+def real_port_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(emulator_cli, "check_port_free", CHECK_PORT_FREE)
+    monkeypatch.setattr(emulator_cli, "PROBE_TIMEOUT_S", 0.5)
+
+
+@pytest.fixture
+def held_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that a program holds without answering HTTP."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def _openmtd_emulator(tmp_path: Path) -> FastAPI:
+    settings = EmulatorSettings(
+        database_url=sqlite_url(tmp_path / "running.sqlite3"), password_hashing=FAST_HASHING
+    )
+    return create_app(settings)
+
+
+@pytest.mark.usefixtures("real_port_check")
+@pytest.mark.parametrize("command", ["up", "serve"])
+def test_a_running_openmtd_emulator_is_named_and_nothing_else_happens(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    running = _openmtd_emulator(tmp_path)
+    try:
+        with serve_in_thread(running) as base_url:
+            port = int(base_url.rsplit(":", 1)[1])
+            args = {
+                "up": ["up", "--data-dir", str(tmp_path / "data")],
+                "serve": ["emulator", "serve", "--database", sqlite_url(tmp_path / "new.db")],
+            }[command]
+            code, out, err = run(*args, "--port", str(port))
+    finally:
+        running.state.services.store.close()
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: an openmtd emulator is already running at http://127.0.0.1:{port}/ (port {port} "
+        "is in use): use that one, stop it, or choose another --port\n"
+    )
+    # No fresh demo credentials, no database made or changed, no server started.
+    assert not (tmp_path / "data").exists()
+    assert not (tmp_path / "new.db").exists()
+    assert calls == []
+
+
+@pytest.mark.usefixtures("real_port_check")
+def test_a_port_held_by_another_program_is_said_plainly(
+    held_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    code, out, err = run("up", "--port", str(held_port), "--data-dir", str(tmp_path / "data"))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: port {held_port} on 127.0.0.1 is in use by another program: choose another "
+        "--port\n"
+    )
+    assert not (tmp_path / "data").exists()
+    # Listening on every address needs the port on 127.0.0.1 too; that is where it is asked.
+    code, out, err = run(
+        "emulator", "serve", "--host", "0.0.0.0", "--port", str(held_port), "--database",
+        "sqlite://",
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert err.startswith(f"error: port {held_port} on 0.0.0.0 is in use by another program")
+    assert calls == []
+
+
+@pytest.mark.usefixtures("real_port_check")
+@pytest.mark.parametrize("home", ["/", "/elsewhere"])  # a page, or 404 Not Found
+def test_a_port_held_by_another_web_server_is_said_plainly(
+    home: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    other = Starlette(routes=[Route(home, lambda _request: PlainTextResponse("hello"))])
+    with serve_in_thread(other) as base_url:
+        port = base_url.rsplit(":", 1)[1]
+        code, out, err = run("emulator", "serve", "--port", port, "--database", "sqlite://")
+    assert (code, out) == (1, "")
+    assert err == f"error: port {port} on 127.0.0.1 is in use by another web server: choose " + (
+        "another --port\n"
+    )
+    assert calls == []
+
+
+@pytest.mark.usefixtures("real_port_check")
+def test_an_address_that_cannot_be_listened_on_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    # 192.0.2.0/24 is for documentation (RFC 5737): never an address of this machine.
+    code, out, err = run("emulator", "serve", "--host", "192.0.2.1", "--database", "sqlite://")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: cannot listen on 192.0.2.1:8100: ")
+    assert calls == []
+
+
+@pytest.mark.usefixtures("real_port_check")
+def test_a_free_port_passes_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _up_without_serving(monkeypatch)
+    port = free_port()
+    code, out, _ = run("emulator", "serve", "--port", str(port), "--database", "sqlite://")
+    assert code == 0
+    assert out.startswith(f"openmtd HMRC emulator: http://127.0.0.1:{port}/")
+    assert [call["port"] for call in calls] == [port]

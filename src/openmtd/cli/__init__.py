@@ -16,7 +16,7 @@ from openmtd.cli import emulator, rules
 from openmtd.emulator import demo
 from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.security import PasswordHasher
-from openmtd.emulator.settings import DEFAULT_DATA_DIR, EmulatorSettings
+from openmtd.emulator.settings import DEFAULT_DATA_DIR, EmulatorSettings, sqlite_url
 
 app = typer.Typer(
     name="openmtd",
@@ -24,6 +24,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: flags read as flags, values by their metavar, long text wrapped (never
+    # cut), up to 100 columns on a wide terminal. Every sub-app says rich_markup_mode=None too.
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
 )
 app.add_typer(rules.app, name="rules")
 app.add_typer(emulator.app, name="emulator")
@@ -31,16 +35,27 @@ app.add_typer(emulator.app, name="emulator")
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(min=1, max=65535, help="The port to serve on.")] = 8100,
+    port: emulator.Port = emulator.DEFAULT_PORT,
     data_dir: Annotated[
-        Path, typer.Option("--data-dir", help="Where the embedded SQLite database lives.")
+        Path,
+        typer.Option(
+            "--data-dir",
+            metavar="DIRECTORY",
+            help="Where the embedded SQLite database lives (created if its parent exists).",
+        ),
     ] = DEFAULT_DATA_DIR,
 ) -> None:
-    """Start the whole openmtd system on its embedded default (SQLite), on 127.0.0.1,
-    with a demo application and demo people."""
-    database = f"sqlite:///{data_dir / 'emulator.sqlite3'}"
-    base = f"http://127.0.0.1:{port}"
-    store, _ = emulator.open_store(database)
+    """Start the whole system, with demo data, on 127.0.0.1.
+
+    The HMRC emulator on its embedded default (SQLite), with a demo application and demo
+    people. It stops with an error, before changing anything, if the port is already in use.
+    """
+    host = emulator.DEFAULT_HOST
+    # Before anything is printed or the database touched: a second `up` must not seed again.
+    emulator.check_port_free(host, port)
+    database = sqlite_url(data_dir / "emulator.sqlite3")
+    base = f"http://{host}:{port}"
+    store, _ = emulator.open_store(database, own=data_dir)
     try:
         hasher = PasswordHasher(EmulatorSettings().password_hashing)
         with store.transaction() as tx:
@@ -72,7 +87,7 @@ def up(
         f"    -H 'Authorization: Bearer {world.access_token}'\n"
         "\nThe MTD ITSA rules work offline too: openmtd rules --help\n"
     )
-    emulator.serve(host="127.0.0.1", port=port, database=database, workers=1, no_control=False)
+    emulator.serve(host=host, port=port, database=database, workers=1, no_control=False)
 
 
 @app.command()

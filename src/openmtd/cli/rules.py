@@ -2,21 +2,29 @@
 
 Thin: parse options, call :mod:`openmtd.rules`, render. Every command takes ``--json`` for
 machine-readable output. A value the rules refuse is reported on stderr with HMRC's code and
-exit status 2, never a traceback.
+exit status 2, never a traceback; so is a value the command line cannot take (a usage error).
+
+A command about one tax year takes it as its argument or as ``--tax-year``/``--year``.
+Amounts of money are pounds with at most two decimal places (pence), optionally with ``£``
+and thousands commas, from 0 to £99,999,999,999.99: the largest income HMRC's ITSA status
+records hold (``itsa_status.MAX_BUSINESS_INCOME``). Digits are ASCII digits only.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Final
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from openmtd.cli.help import PlainHelpCommand
 from openmtd.rules import identifiers
 from openmtd.rules.clock import SystemClock, uk_today
 from openmtd.rules.deadlines import quarterly_periods, year_end_deadline
@@ -28,8 +36,8 @@ from openmtd.rules.eligibility import (
 )
 from openmtd.rules.errors import RuleError
 from openmtd.rules.guidance import Audience, Guidance, guidance
-from openmtd.rules.itsa_status import ItsaStatus
-from openmtd.rules.tax_year import TaxYear
+from openmtd.rules.itsa_status import MAX_BUSINESS_INCOME, ItsaStatus
+from openmtd.rules.tax_year import EARLIEST_START_YEAR, LATEST_START_YEAR, TaxYear, outside_message
 from openmtd.rules.thresholds import (
     IncomeReturn,
     PropertyIncome,
@@ -40,8 +48,9 @@ from openmtd.rules.thresholds import (
 )
 
 app = typer.Typer(
-    help="The MTD ITSA rules, offline: identifiers, tax years, thresholds, guidance.",
+    help="The MTD ITSA rules, offline: identifiers, tax years, guidance.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 _out = Console(highlight=False, soft_wrap=True)
@@ -70,6 +79,46 @@ _IDENTIFIER_PARSERS: Final[dict[str, Callable[[str], object]]] = {
 }
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Today's date (default: today in the UK).",
+        show_default=False,
+    ),
+]
+TaxYearArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="TAX_YEAR",
+        help="A tax year, like 2026-27 (or give --tax-year).",
+        show_default=False,
+    ),
+]
+TaxYearOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tax-year",
+        "--year",
+        metavar="TAX_YEAR",
+        help="The tax year, like 2026-27.",
+        show_default=False,
+    ),
+]
+
+# Pounds, optionally with a pound sign and thousands commas, then any decimals (checked
+# separately so that "too many decimal places" can be said). [0-9] is ASCII digits only.
+_AMOUNT: Final = re.compile(r"£?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
+_SHARE: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _UsageError(typer.BadParameter):
+    """A usage error about the command line as a whole, not one value: said as it is."""
+
+    def format_message(self) -> str:
+        return self.message
 
 
 def _fail(error: RuleError) -> typer.Exit:
@@ -95,14 +144,19 @@ def _parse_status(value: str | None) -> ItsaStatus | None:
         ) from None
 
 
-def _supported(year: TaxYear) -> TaxYear:
+def _supported(year: TaxYear, what: str) -> TaxYear:
     """Refuse a year whose neighbours (the basis year two back, the next year) the rules
     cannot represent, as a usage error rather than a traceback."""
     try:
         year.shift(-2)
         year.next  # noqa: B018 - constructing it is the check
-    except RuleError as error:
-        raise typer.BadParameter(error.message) from None
+    except RuleError:
+        first = TaxYear(EARLIEST_START_YEAR).shift(2)
+        last = TaxYear(LATEST_START_YEAR).previous
+        raise typer.BadParameter(
+            f"{what} is outside the tax years openmtd handles here ({first} to {last}): each "
+            "needs the tax year two before it and the one after it."
+        ) from None
     return year
 
 
@@ -110,45 +164,100 @@ def _parse_date(value: str | None) -> date:
     if value is None:
         return uk_today(SystemClock())
     try:
+        if _DATE.fullmatch(value) is None:
+            raise ValueError(value)
         day = date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.") from None
     try:
-        _supported(TaxYear.containing(day))
-    except RuleError as error:
-        raise typer.BadParameter(error.message) from None
+        year = TaxYear.containing(day)
+    except RuleError:
+        raise typer.BadParameter(outside_message(repr(value))) from None
+    _supported(year, repr(value))
     return day
 
 
 def _parse_tax_year(value: str) -> TaxYear:
     try:
-        return _supported(TaxYear.parse(value))
+        year = TaxYear.parse(value)
     except RuleError as error:
         raise typer.BadParameter(error.message) from None
+    return _supported(year, repr(value))
 
 
-def _parse_money(value: str) -> Decimal:
-    try:
-        amount = Decimal(value.replace(",", "").removeprefix("£"))
-    except InvalidOperation:
-        raise typer.BadParameter(f"{value!r} is not an amount of money, like 12500.00.") from None
-    if not amount.is_finite() or amount < 0:
-        raise typer.BadParameter(f"{value!r} must be zero or more.")
+def _one_tax_year(argument: str | None, option: str | None) -> str | None:
+    """The tax year given as the argument or as ``--tax-year``/``--year`` (not both)."""
+    if argument is not None and option is not None and argument != option:
+        raise _UsageError(
+            f"two tax years given ({argument} and {option}): give it once, as TAX_YEAR or "
+            "--tax-year."
+        )
+    return argument if argument is not None else option
+
+
+def _parse_money(value: str, option: str) -> Decimal:
+    """Pounds and pence from the command line, or a usage error naming ``option``."""
+    text = value.strip()
+    if text.startswith("-"):
+        raise typer.BadParameter(
+            f"{value!r} is negative: an income is zero or more.", param_hint=f"'{option}'"
+        )
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        raise typer.BadParameter(
+            f"{value!r} is not an amount of money. Write pounds, and pence if any, with digits "
+            "0-9, like 12500, 12,500 or 12500.50.",
+            param_hint=f"'{option}'",
+        )
+    pounds, pence = match.groups()
+    if pence is not None and len(pence) > 2:
+        raise typer.BadParameter(
+            f"{value!r} has more than two decimal places: give pounds and pence, like 12500.50.",
+            param_hint=f"'{option}'",
+        )
+    amount = Decimal(f"{pounds.replace(',', '')}.{pence or '0'}")
+    if amount > MAX_BUSINESS_INCOME:
+        raise typer.BadParameter(
+            f"{value!r} is over £{MAX_BUSINESS_INCOME:,}, the largest income HMRC's ITSA status "
+            "records hold.",
+            param_hint=f"'{option}'",
+        )
     return amount
 
 
-def _parse_property(value: str) -> PropertyIncome:
-    gross, _, share = value.partition("@")
-    share_amount = _parse_money(share) if share else Decimal(1)
-    if share_amount > 1:
-        raise typer.BadParameter(f"the share in {value!r} must be between 0 and 1, like 0.5.")
-    return PropertyIncome(_parse_money(gross), share_amount)
+def _parse_property(value: str, option: str) -> PropertyIncome:
+    """``AMOUNT`` (all of it is the person's) or ``AMOUNT@SHARE`` (their share, 0 to 1)."""
+    gross, at, share = value.partition("@")
+    hint = f"'{option}'"
+    form = "Write AMOUNT@SHARE, like 24000@0.5, or just AMOUNT when it is all the person's."
+    if at and not gross.strip():
+        raise typer.BadParameter(f"{value!r} has no amount before the @. {form}", param_hint=hint)
+    if at and not share.strip():
+        raise typer.BadParameter(f"{value!r} has no share after the @. {form}", param_hint=hint)
+    share_amount = Decimal(1)
+    if at:
+        if _SHARE.fullmatch(share.strip()) is None:
+            raise typer.BadParameter(
+                f"the share in {value!r} is not a number from 0 to 1 (digits 0-9), like 0.5.",
+                param_hint=hint,
+            )
+        share_amount = Decimal(share.strip())
+        if share_amount > 1:
+            raise typer.BadParameter(
+                f"the share in {value!r} must be between 0 and 1, like 0.5.", param_hint=hint
+            )
+    return PropertyIncome(_parse_money(gross, option), share_amount)
 
 
-@app.command()
+@app.command(cls=PlainHelpCommand)
 def check(
-    kind: Annotated[str, typer.Argument(help=f"One of: {', '.join(_IDENTIFIER_PARSERS)}.")],
-    value: Annotated[str, typer.Argument(help="The value to check, as a person would type it.")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help=f"One of: {', '.join(_IDENTIFIER_PARSERS)}.")
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(metavar="VALUE", help="The value to check, as a person would type it."),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Check an identifier and print it in HMRC's canonical form."""
@@ -168,16 +277,33 @@ def check(
         typer.echo(canonical)
 
 
-@app.command("tax-year")
+@app.command("tax-year", cls=PlainHelpCommand)
 def tax_year_command(
+    year_argument: TaxYearArgument = None,
+    year_option: TaxYearOption = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="A date, YYYY-MM-DD (default: today in the UK).")
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            show_default=False,
+            help="The tax year containing this date (default: today in the UK).",
+        ),
     ] = None,
-    year: Annotated[str | None, typer.Option("--year", help="A tax year, like 2026-27.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show a tax year: its dates, deadlines and MTD threshold."""
-    tax_year = _parse_tax_year(year) if year else TaxYear.containing(_parse_date(on))
+    """Show a tax year: its dates, deadlines and MTD threshold.
+
+    Give the tax year, or a date in it (by default, today). For example:
+
+    \b
+      openmtd rules tax-year 2026-27
+      openmtd rules tax-year --date 2026-11-26
+    """
+    year = _one_tax_year(year_argument, year_option)
+    if year is not None and on is not None:
+        raise _UsageError(f"give a tax year ({year}) or --date ({on}), not both.")
+    tax_year = _parse_tax_year(year) if year is not None else TaxYear.containing(_parse_date(on))
     threshold = threshold_for(tax_year)
     data: dict[str, Any] = {
         "taxYear": str(tax_year),
@@ -205,29 +331,62 @@ def tax_year_command(
         )
 
 
-@app.command()
+@app.command(cls=PlainHelpCommand)
 def mandation(
-    tax_year: Annotated[str, typer.Option("--tax-year", help="The year to decide, like 2027-28.")],
+    year_argument: TaxYearArgument = None,
+    year_option: TaxYearOption = None,
     turnover: Annotated[
         list[str] | None,
-        typer.Option("--turnover", help="Gross self-employment turnover (repeat per business)."),
+        typer.Option(
+            "--turnover",
+            metavar="AMOUNT",
+            show_default=False,
+            help="Gross self-employment turnover (repeat for each business).",
+        ),
     ] = None,
     uk_property: Annotated[
         list[str] | None,
-        typer.Option("--uk-property", help="Gross UK property income, AMOUNT or AMOUNT@SHARE."),
+        typer.Option(
+            "--uk-property",
+            metavar="AMOUNT[@SHARE]",
+            show_default=False,
+            help="Gross UK property income, and the person's share of it, 0 to 1 (repeat).",
+        ),
     ] = None,
     foreign_property: Annotated[
         list[str] | None,
-        typer.Option("--foreign-property", help="Gross foreign property income, AMOUNT[@SHARE]."),
+        typer.Option(
+            "--foreign-property",
+            metavar="AMOUNT[@SHARE]",
+            show_default=False,
+            help="Gross foreign property income, and the person's share of it (repeat).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Work out qualifying income and whether it requires MTD for a tax year."""
+    """Whether qualifying income requires MTD for a tax year.
+
+    TAX_YEAR is the year to decide; the amounts are from the return two years before it. An
+    AMOUNT is pounds, with at most two decimal places, like 12500 or 12,500.50, up to
+    £99,999,999,999.99. A SHARE is the person's part of a jointly owned property, 0 to 1.
+    For example:
+
+    \b
+      openmtd rules mandation 2027-28 --turnover 18000 --uk-property 24000@0.5
+    """
+    tax_year = _one_tax_year(year_argument, year_option)
+    if tax_year is None:
+        raise _UsageError(
+            "give the tax year to decide, like 2027-28: openmtd rules mandation 2027-28 "
+            "--turnover AMOUNT ..."
+        )
     year = _parse_tax_year(tax_year)
     income = IncomeReturn(
-        self_employment_turnover=tuple(_parse_money(v) for v in turnover or ()),
-        uk_property=tuple(_parse_property(v) for v in uk_property or ()),
-        foreign_property=tuple(_parse_property(v) for v in foreign_property or ()),
+        self_employment_turnover=tuple(_parse_money(v, "--turnover") for v in turnover or ()),
+        uk_property=tuple(_parse_property(v, "--uk-property") for v in uk_property or ()),
+        foreign_property=tuple(
+            _parse_property(v, "--foreign-property") for v in foreign_property or ()
+        ),
     )
     qualifying = qualifying_income(income)
     threshold = threshold_for(year)
@@ -260,12 +419,21 @@ def mandation(
 
 @app.command("guidance")
 def guidance_command(
-    previous: Annotated[str | None, typer.Option(help="Last tax year's status.")] = None,
-    current: Annotated[str | None, typer.Option(help="This tax year's status.")] = None,
-    next_: Annotated[str | None, typer.Option("--next", help="Next tax year's status.")] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", help="Today's date, YYYY-MM-DD (default: today).")
+    previous: Annotated[
+        str | None,
+        typer.Option(metavar="STATUS", show_default=False, help="Last tax year's status."),
     ] = None,
+    current: Annotated[
+        str | None,
+        typer.Option(metavar="STATUS", show_default=False, help="This tax year's status."),
+    ] = None,
+    next_: Annotated[
+        str | None,
+        typer.Option(
+            "--next", metavar="STATUS", show_default=False, help="Next tax year's status."
+        ),
+    ] = None,
+    on: DateOption = None,
     agent: Annotated[bool, typer.Option("--agent", help="Word it for an agent.")] = False,
     not_signed_up: Annotated[
         bool, typer.Option("--not-signed-up", help="The customer has not signed up for MTD.")
@@ -275,7 +443,7 @@ def guidance_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """What to tell a customer (or agent) given three years' statuses.
+    """What to tell a customer, given three years' statuses.
 
     Statuses: mandated, voluntary, annual, exempt, digitally-exempt, dormant, no-status, none.
     """
@@ -307,22 +475,34 @@ def eligibility(
         bool, typer.Option("--partnership", help="Is a partner (never an MTD income source).")
     ] = False,
     current_year: Annotated[
-        str, typer.Option("--current-year", help="HMRC's sign-up status for this year.")
+        str,
+        typer.Option(
+            "--current-year", metavar="STATUS", help="HMRC's sign-up status for this year."
+        ),
     ] = "voluntary",
     next_year: Annotated[
-        str, typer.Option("--next-year", help="HMRC's sign-up status for next year.")
+        str,
+        typer.Option("--next-year", metavar="STATUS", help="HMRC's sign-up status for next year."),
     ] = "voluntary",
     current_key: Annotated[
         list[str] | None,
-        typer.Option("--current-key", help="A reason HMRC gives for not this year (repeat)."),
+        typer.Option(
+            "--current-key",
+            metavar="REASON",
+            show_default=False,
+            help="A reason HMRC gives for not this year (repeat).",
+        ),
     ] = None,
     next_key: Annotated[
         list[str] | None,
-        typer.Option("--next-key", help="A reason HMRC gives for not next year (repeat)."),
+        typer.Option(
+            "--next-key",
+            metavar="REASON",
+            show_default=False,
+            help="A reason HMRC gives for not next year (repeat).",
+        ),
     ] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", help="Today's date, YYYY-MM-DD (default: today).")
-    ] = None,
+    on: DateOption = None,
     agent: Annotated[bool, typer.Option("--agent", help="Word it for an agent.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -394,4 +574,5 @@ def render_guidance(result: Guidance, console: Console) -> None:
         console.print()
         console.print(f"[yellow]{result.penalty_warning}[/]")
     console.print()
-    console.print(f"[bold]Next step:[/] {result.next_step}")
+    # The next step is a whole sentence ("Next deadline: ...", "Sign up ..."): no label of its own.
+    console.print(f"[bold]{escape(result.next_step)}[/]")
