@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,65 @@ def _have_pg_server() -> bool:
         all(os.access(f"{bin_dir}/{tool}", os.X_OK) for tool in ("initdb", "pg_ctl", "postgres"))
         for bin_dir in glob.glob("/usr/lib/postgresql/*/bin")
     )
+
+
+# --- scripts/test's coverage step -------------------------------------------------------------
+
+
+def _coverage_step() -> str:
+    """The Python that scripts/test runs after the tests (its heredoc)."""
+    text = (ROOT / "scripts" / "test").read_text()
+    return text.split("<<'PYTHON'\n", 1)[1].split("\nPYTHON\n", 1)[0]
+
+
+def _measure(project: Path, emulator_calls: str) -> None:
+    """Lay out a tiny src/openmtd (rules, emulator) and record its coverage, as the tests do."""
+    for package, code in (
+        ("", ""),
+        ("rules", "def f(x):\n    if x:\n        return 1\n    return 2\n"),
+        ("emulator", "def g(x):\n    if x:\n        return 1\n    return 2\n"),
+    ):
+        folder = project / "src" / "openmtd" / package
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "__init__.py").write_text(code)
+    (project / "drive.py").write_text(
+        f"from openmtd import emulator, rules\nrules.f(True)\nrules.f(False)\n{emulator_calls}\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "coverage", "run", "--branch", "--source=openmtd", "drive.py"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
+        check=True,
+        timeout=60,
+    )
+
+
+def test_the_coverage_step_prints_every_package_and_fails_below_a_floor(tmp_path: Path) -> None:
+    _measure(tmp_path, "emulator.g(True)")
+    result = subprocess.run(
+        [sys.executable, "-"], input=_coverage_step(), cwd=tmp_path, capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "  openmtd.emulator     66.67%",
+        "  openmtd.rules       100.00%  floor 100%",
+        "  openmtd (all)        83.33%  floor 98%  BELOW THE FLOOR",
+    ]
+    assert "openmtd (all): what is not covered" in result.stdout
+    assert "src/openmtd/emulator/__init__.py" in result.stdout
+
+
+def test_the_coverage_step_passes_when_every_floor_is_met(tmp_path: Path) -> None:
+    _measure(tmp_path, "emulator.g(True)\nemulator.g(False)")
+    result = subprocess.run(
+        [sys.executable, "-"], input=_coverage_step(), cwd=tmp_path, capture_output=True,
+        text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "  openmtd.emulator    100.00%",
+        "  openmtd.rules       100.00%  floor 100%",
+        "  openmtd (all)       100.00%  floor 98%",
+    ]
