@@ -239,6 +239,7 @@ def _populate_everything(store: SqlStore) -> None:
         tx.oauth.add_refresh_token(refresh_record(grant, "rt", "at"))
         tx.sessions.add(BrowserSession(h("s"), "csrf", T0, T0, account.id, {"k": "v"}))
         tx.phone.send(TextMessage("07700900123", "Your code is 123456", T0))
+        tx.sign_in_attempts.count_failure(h("user-id"), T0, at(60))
         tx.clock.set_offset_seconds(3600.0)
         tx.itsa_statuses.add(
             StoredStatus(

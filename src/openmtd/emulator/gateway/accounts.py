@@ -4,18 +4,21 @@ Sign-in is locked after :data:`MAX_PASSWORD_ATTEMPTS` wrong passwords in a row, 
 :data:`PASSWORD_LOCKOUT` (HMRC does not publish its numbers; these are openmtd's, documented
 in docs/emulator.md). The lock lifts by itself when the time passes, or at once through the
 emulator's control API (``POST /emulator/reset`` empties the world). An unknown user ID and a
-wrong password get the same answer, and cost the same time, so user IDs cannot be discovered.
+wrong password get the same answer, lock alike and cost the same time, so user IDs cannot be
+discovered: wrong passwords are counted per typed user ID (``tx.sign_in_attempts``), not on
+the account, and remembered for :data:`FAILURES_REMEMBERED` after the last one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from openmtd.emulator.security import PasswordHasher, new_user_id
+from openmtd.emulator.security import PasswordHasher, new_user_id, token_hash
 from openmtd.emulator.storage import (
     Account,
     Address,
@@ -31,6 +34,8 @@ from openmtd.rules.identifiers import Nino, Postcode
 
 MAX_PASSWORD_ATTEMPTS: Final = 5
 PASSWORD_LOCKOUT: Final = timedelta(minutes=15)
+#: How long wrong passwords are remembered after the last one (so the count stays bounded).
+FAILURES_REMEMBERED: Final = timedelta(hours=24)
 MIN_PASSWORD_LENGTH: Final = 10
 CONFIDENCE_LEVELS: Final = (50, 200, 250)
 
@@ -42,6 +47,9 @@ ENROLMENT_IDENTIFIERS: Final[dict[str, str]] = {
     "IR-SA-AGENT": "IRAgentReference",
 }
 _AGENT_ONLY: Final = frozenset({"HMRC-AS-AGENT", "IR-SA-AGENT"})
+#: A Government Gateway user ID: up to 12 ASCII digits.
+_USER_ID: Final = re.compile(r"[0-9]{1,12}")
+_ATTEMPTS_KEY_PREFIX: Final = "gg-user-id:"
 
 
 class SignInFailure(StrEnum):
@@ -197,35 +205,45 @@ def store_account(
     )
 
 
+def attempts_key(user_id: str) -> str:
+    """How a typed user ID is kept for counting wrong passwords: a SHA-256 hash, never the ID
+    (migration 0004 keys the counters it carried over the same way)."""
+    return token_hash(_ATTEMPTS_KEY_PREFIX + user_id)
+
+
 def authenticate(
     tx: Transaction, hasher: PasswordHasher, now: datetime, user_id: str, password: str
 ) -> Account | SignInError:
     """The account for a user ID and password, or the :class:`SignInError` to raise.
 
     The error is returned, not raised, so the caller's transaction still commits the failed
-    attempt it counted. A lock is checked before the password, so a locked account reveals
-    nothing; each wrong password counts towards the lock; a right one clears the count.
+    attempt it counted. Wrong passwords are counted per typed user ID (by its hash), whether
+    an account has that ID or not, so an unknown ID is answered exactly as a known one with a
+    wrong password: "wrong" four times, then locked on the fifth, for as long. A lock is
+    checked before the password; a right password clears the count. An unknown ID costs an
+    argon2 verification like a known one (:meth:`PasswordHasher.verify` with no hash).
     """
-    account = tx.accounts.get_by_user_id(user_id.strip().replace(" ", ""))
-    if account and account.password_locked_until and account.password_locked_until > now:
-        return SignInError(SignInFailure.LOCKED, account.password_locked_until)
+    typed = user_id.strip().replace(" ", "")
+    key = attempts_key(typed)
+    record = tx.sign_in_attempts.get(key, now)
+    if record is not None and record.locked_until is not None and record.locked_until > now:
+        return SignInError(SignInFailure.LOCKED, record.locked_until)
+    # Only 0-9 make a user ID (``isdigit`` would take full-width digits): anything else is
+    # no account's, but is counted just the same.
+    account = tx.accounts.get_by_user_id(typed) if _USER_ID.fullmatch(typed) else None
     valid = hasher.verify(account.password_hash if account else None, password)
-    if account is None:
-        return SignInError(SignInFailure.BAD_CREDENTIALS)
-    if not valid:
-        attempts = account.failed_password_attempts + 1
-        locked_until = now + PASSWORD_LOCKOUT if attempts >= MAX_PASSWORD_ATTEMPTS else None
-        tx.accounts.save(
-            replace(
-                account,
-                failed_password_attempts=0 if locked_until else attempts,
-                password_locked_until=locked_until,
-            )
-        )
-        if locked_until:
-            return SignInError(SignInFailure.LOCKED, locked_until)
-        return SignInError(SignInFailure.BAD_CREDENTIALS)
-    if account.failed_password_attempts or account.password_locked_until:
-        account = replace(account, failed_password_attempts=0, password_locked_until=None)
-        tx.accounts.save(account)
+    if account is None or not valid:
+        return _wrong_password(tx, key, now)
+    if record is not None:
+        tx.sign_in_attempts.clear(key)
     return account
+
+
+def _wrong_password(tx: Transaction, key: str, now: datetime) -> SignInError:
+    tx.sign_in_attempts.forget_expired(now)
+    failures = tx.sign_in_attempts.count_failure(key, now, now + FAILURES_REMEMBERED)
+    if failures >= MAX_PASSWORD_ATTEMPTS:
+        locked_until = now + PASSWORD_LOCKOUT
+        tx.sign_in_attempts.lock(key, locked_until)
+        return SignInError(SignInFailure.LOCKED, locked_until)
+    return SignInError(SignInFailure.BAD_CREDENTIALS)

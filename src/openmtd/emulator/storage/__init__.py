@@ -27,6 +27,8 @@ from openmtd.emulator.storage.accounts import (
     Group,
     NewAccount,
     PhoneRepository,
+    SignInAttemptRepository,
+    SignInAttempts,
     TextMessage,
     TwoStepMethod,
 )
@@ -78,6 +80,9 @@ class Transaction(Protocol):
 
     @property
     def phone(self) -> PhoneRepository: ...
+
+    @property
+    def sign_in_attempts(self) -> SignInAttemptRepository: ...
 
     @property
     def clock(self) -> ClockRepository: ...
@@ -140,6 +145,8 @@ __all__ = [
     "RelationshipRepository",
     "SandboxDataRepository",
     "SessionRepository",
+    "SignInAttemptRepository",
+    "SignInAttempts",
     "Store",
     "StoredBusiness",
     "StoredStatus",

@@ -93,8 +93,11 @@ class NewAccount:
 class Account:
     """A Government Gateway credential (user ID, password, 2SV) and the group it belongs to.
 
-    Mutable security state (lockouts, 2SV) is changed with :func:`dataclasses.replace` and
-    written back with :meth:`AccountRepository.save`.
+    Mutable security state (2SV and its lockout) is changed with :func:`dataclasses.replace`
+    and written back with :meth:`AccountRepository.save`. Wrong passwords are counted per
+    typed user ID instead (:class:`SignInAttemptRepository`, migration 0004), so that unknown
+    IDs lock alike; ``failed_password_attempts`` and ``password_locked_until`` are no longer
+    used.
     """
 
     id: int
@@ -165,6 +168,48 @@ class AccountRepository(Protocol):
 
     def find_by_nino(self, nino: str) -> Account | None:
         """The (first) account holding a NINO, if any."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SignInAttempts:
+    """Wrong passwords in a row for one typed user ID, whether an account has it or not.
+
+    Kept by a hash of the user ID (``key_hash``), never the ID itself (people type passwords
+    into the wrong box), and only until ``expires_at``, so the table stays bounded however
+    many made-up IDs are tried.
+    """
+
+    key_hash: str
+    failures: int
+    expires_at: datetime
+    locked_until: datetime | None = None
+
+
+class SignInAttemptRepository(Protocol):
+    """Wrong-password counts and sign-in locks per user ID. Used by ``gateway.accounts``."""
+
+    def get(self, key_hash: str, now: datetime) -> SignInAttempts | None:
+        """The record for a user ID's hash; None when there is none or it expired by ``now``."""
+        ...
+
+    def count_failure(self, key_hash: str, now: datetime, expires_at: datetime) -> int:
+        """Count one wrong password, atomically across workers, and keep the record until
+        ``expires_at``; returns the count including this one. A record that expired by
+        ``now`` starts again from 1 (and loses any lock)."""
+        ...
+
+    def lock(self, key_hash: str, until: datetime) -> None:
+        """Lock sign-in for the user ID until ``until``: the count starts again from 0 and the
+        record expires with the lock."""
+        ...
+
+    def clear(self, key_hash: str) -> None:
+        """Forget the user ID's record (a right password)."""
+        ...
+
+    def forget_expired(self, now: datetime) -> int:
+        """Delete the records that expired by ``now``; returns how many."""
         ...
 
 

@@ -25,6 +25,7 @@ from openmtd.emulator.adapters.db.platform import SqlPlatform
 from openmtd.emulator.adapters.db.relationships import SqlRelationships
 from openmtd.emulator.adapters.db.sandbox import SqlSandboxData
 from openmtd.emulator.adapters.db.sessions import SqlSessions
+from openmtd.emulator.adapters.db.sign_in_attempts import SqlSignInAttempts
 
 
 class SqlTransaction:
@@ -37,6 +38,7 @@ class SqlTransaction:
         self.oauth = SqlOAuth(session)
         self.sessions = SqlSessions(session)
         self.phone = SqlPhone(session)
+        self.sign_in_attempts = SqlSignInAttempts(session)
         self.clock = SqlClock(session)
         self.itsa_statuses = SqlItsaStatuses(session)
         self.relationships = SqlRelationships(session)

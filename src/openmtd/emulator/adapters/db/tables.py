@@ -237,6 +237,17 @@ class TextMessageRow(Base):
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class SignInAttemptRow(Base):
+    """Wrong passwords in a row per typed user ID (by its hash), known or not (migration 0004)."""
+
+    __tablename__ = "gg_sign_in_attempts"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class EmulatorStateRow(Base):
     """Single-row state shared by every worker (the clock offset)."""
 
