@@ -110,8 +110,8 @@ def test_empty_api_list_subscribes_to_nothing(emulator: EmulatorHarness) -> None
             "quotes at line 1 column 14",
         ),
         (b"name=x", "The request body is not valid JSON: Expecting value at line 1 column 1"),
-        (b"\xff\xfe\xfa", "The request body is not valid JSON (UTF-8, not nested too deep)"),
-        (b"[" * 100_000, "The request body is not valid JSON (UTF-8, not nested too deep)"),
+        (b"\xff\xfe\xfa", "The request body is not valid JSON: it is not UTF-8"),
+        (b"[" * 100_000, "The request body is nested more than 32 deep"),
     ],
 )
 def test_malformed_json_is_400(emulator: EmulatorHarness, content: bytes, message: str) -> None:

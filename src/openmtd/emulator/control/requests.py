@@ -3,7 +3,6 @@ a 400 in the control API's envelope."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from openmtd.emulator.control.errors import (
 )
 from openmtd.emulator.devhub import applications as devhub
 from openmtd.emulator.gateway.identity import IvOutcome
+from openmtd.emulator.wire import BodyError, decode_json
 
 _EXPECTED: Final[dict[str, str]] = {
     "string_type": "a string",
@@ -97,22 +97,18 @@ class ClockChange:
 
 
 def parse_json(raw: bytes) -> object:
-    """The JSON document in a request body (a 400 for anything that is not JSON)."""
+    """The JSON document in a request body, decoded and bounded by
+    :func:`openmtd.emulator.wire.decode_json` (a 400 for anything it refuses: a value it
+    refuses at a place in the document is a ``FORMAT_VALUE`` error with that ``path``)."""
     if not raw.strip():
         raise ControlError.of(400, INVALID_REQUEST, "The request body is empty: send a JSON object")
     try:
-        return json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ControlError.of(
-            400,
-            INVALID_REQUEST,
-            f"The request body is not valid JSON: {error.msg} at line {error.lineno} "
-            f"column {error.colno}",
-        ) from None
-    except (UnicodeDecodeError, RecursionError):
-        raise ControlError.of(
-            400, INVALID_REQUEST, "The request body is not valid JSON (UTF-8, not nested too deep)"
-        ) from None
+        return decode_json(raw)
+    except BodyError as error:
+        if error.path:
+            fault = FieldError(FORMAT_VALUE, error.message, error.path)
+            raise ControlError.invalid(fault) from None
+        raise ControlError.of(400, INVALID_REQUEST, error.message) from None
 
 
 def _pointer(location: Sequence[int | str]) -> str:

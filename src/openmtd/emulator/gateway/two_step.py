@@ -14,6 +14,7 @@ HMRC does not publish these numbers; they are openmtd's (docs/emulator.md).
 from __future__ import annotations
 
 import io
+import re
 import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -32,6 +33,8 @@ TWO_STEP_LOCKOUT: Final = timedelta(minutes=15)
 SMS_CODE_LIFETIME: Final = timedelta(minutes=10)
 TOTP_STEP_SECONDS: Final = 30
 ISSUER: Final = "HMRC (openmtd emulator)"
+#: A code: six ASCII digits (``[0-9]`` matches only those; ``\\d`` would match any script's).
+_CODE: Final = re.compile(r"[0-9]{6}")
 
 
 class TwoStepFailure(StrEnum):
@@ -70,7 +73,21 @@ def totp_code(secret: str, at: datetime) -> str:
     return pyotp.TOTP(secret).at(at)
 
 
-def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+def code_digits(typed: str) -> str | None:
+    """A 2-step code as typed (spaces allowed), or None unless it is exactly 6 ASCII digits.
+
+    ``str.isdigit()`` and ``\\d`` also take full-width and other scripts' digits ("１２３４５６");
+    only 0-9 mean anything in a code, and anything else is simply a wrong code.
+    """
+    code = typed.strip().replace(" ", "")
+    return code if _CODE.fullmatch(code) else None
+
+
+def matching_step(secret: str, typed: str, now: datetime) -> int | None:
+    """The TOTP step (this one, the one before or after) whose code ``typed`` is, if any."""
+    code = code_digits(typed)
+    if code is None:
+        return None
     totp = pyotp.TOTP(secret)
     step = int(now.timestamp()) // TOTP_STEP_SECONDS
     for candidate in (step, step - 1, step + 1):
@@ -81,7 +98,7 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 
 def check_new_totp(secret: str, code: str, now: datetime) -> bool:
     """Whether a code proves the person set up their app with ``secret`` (during setup)."""
-    return _matching_step(secret, code.strip().replace(" ", ""), now) is not None
+    return matching_step(secret, code, now) is not None
 
 
 def send_text_code(tx: Transaction, account: Account, now: datetime) -> Account:
@@ -111,9 +128,8 @@ def verify(tx: Transaction, account: Account, code: str, now: datetime) -> Accou
     """
     if account.two_step_locked_until and account.two_step_locked_until > now:
         return TwoStepError(TwoStepFailure.LOCKED, account.two_step_locked_until)
-    code = code.strip().replace(" ", "")
     if account.two_step_method is TwoStepMethod.AUTHENTICATOR_APP and account.totp_secret:
-        step = _matching_step(account.totp_secret, code, now)
+        step = matching_step(account.totp_secret, code, now)
         replayed = (
             step is not None
             and account.totp_last_step is not None
@@ -125,7 +141,8 @@ def verify(tx: Transaction, account: Account, code: str, now: datetime) -> Accou
     if account.two_step_method is TwoStepMethod.TEXT_MESSAGE and account.sms_code_hash:
         if account.sms_code_expires_at is None or account.sms_code_expires_at <= now:
             return _failed(tx, account, now, TwoStepFailure.EXPIRED)
-        if hashes_match(account.sms_code_hash, code):
+        digits = code_digits(code)
+        if digits is not None and hashes_match(account.sms_code_hash, digits):
             return _passed(tx, replace(account, sms_code_hash=None, sms_code_expires_at=None))
         return _failed(tx, account, now, TwoStepFailure.WRONG_CODE)
     return TwoStepError(TwoStepFailure.NOT_SET_UP)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 from openmtd.emulator.gateway import two_step
@@ -91,23 +91,7 @@ def setup_totp_step(secret: str, code: str, now: datetime) -> int | None:
     Recorded as the account's last used step, so the code that set up the app cannot be
     replayed to sign in.
     """
-    code = code.strip().replace(" ", "")
-    if not two_step.check_new_totp(secret, code, now):
-        return None
-    step = int(now.timestamp()) // two_step.TOTP_STEP_SECONDS
-    return next(
-        (
-            step + offset
-            for offset in (0, -1, 1)
-            if secrets.compare_digest(
-                two_step.totp_code(
-                    secret, now + timedelta(seconds=offset * two_step.TOTP_STEP_SECONDS)
-                ),
-                code,
-            )
-        ),
-        None,
-    )
+    return two_step.matching_step(secret, code, now)
 
 
 def uk_mobile_number(text: str) -> str:
@@ -152,9 +136,9 @@ def check_setup_code(
     refused codes the failure is :attr:`TwoStepFailure.LOCKED`: the person must start again
     with a new code.
     """
-    code = code.strip().replace(" ", "")
+    digits = two_step.code_digits(code)
     expired = setup.expires_at <= now
-    if not expired and hashes_match(setup.code_hash, code):
+    if not expired and digits is not None and hashes_match(setup.code_hash, digits):
         return None, setup
     counted = replace(setup, wrong_attempts=setup.wrong_attempts + 1)
     if counted.wrong_attempts >= two_step.MAX_TWO_STEP_ATTEMPTS:

@@ -11,8 +11,9 @@ without it.
 
 from __future__ import annotations
 
+import hmac
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.security import PasswordHasher, token_hash
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Account, BrowserSession, Store, Transaction
+from openmtd.emulator.web.forms import Form
 
 SESSION_COOKIE: Final = "openmtd_emulator_session"
 
@@ -80,12 +82,11 @@ class PageContext:
         self.changed = self.changed or self.is_new
         return self.session.csrf_token
 
-    def check_csrf(self, form: Mapping[str, Any]) -> None:
+    def check_csrf(self, form: Form) -> None:
         supplied = form.get("csrf_token")
-        if (
-            self.is_new
-            or not isinstance(supplied, str)
-            or not secrets.compare_digest(supplied, self.session.csrf_token)
+        # Compared as bytes: compare_digest refuses str with anything but ASCII in it.
+        if self.is_new or not hmac.compare_digest(
+            supplied.encode(), self.session.csrf_token.encode()
         ):
             raise CsrfError
 

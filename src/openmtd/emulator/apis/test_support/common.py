@@ -3,7 +3,6 @@ parsing its endpoints share."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -15,6 +14,7 @@ from openmtd.emulator.platform.gateway import Access, CallContext, Endpoint
 from openmtd.emulator.storage import (
     Application,
 )
+from openmtd.emulator.wire import BodyError, decode_json
 from openmtd.rules.errors import InvalidIdentifierError, InvalidTaxYearError
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.itsa_status import (
@@ -182,15 +182,13 @@ class _NotJson:
 _NOT_JSON: Final = _NotJson()
 
 
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not JSON")
-
-
 def parse_body(raw: bytes) -> object:
-    """The JSON document in a body (numbers with a fraction as exact ``Decimal``)."""
+    """The JSON document in a body (numbers with a fraction as exact ``Decimal``), decoded and
+    bounded by :func:`openmtd.emulator.wire.decode_json`; anything it refuses is not JSON (the
+    caller's ``RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED``)."""
     try:
-        return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are both
+        return decode_json(raw, exact_fractions=True)
+    except BodyError:
         return _NOT_JSON
 
 

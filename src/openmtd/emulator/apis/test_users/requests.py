@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from openmtd.emulator.apis.test_users.catalogue import (
     UserType,
     _bad_request,
 )
+from openmtd.emulator.wire import BodyError, decode_json
 from openmtd.rules.errors import InvalidIdentifierError
 from openmtd.rules.identifiers import Nino
 
@@ -42,9 +42,12 @@ def _object(raw: bytes) -> Mapping[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
-        raise _bad_request("The request body is not valid JSON") from None
+        body = decode_json(raw)
+    except BodyError as error:
+        # A value refused where it stands is named; any other fault is simply "not JSON".
+        raise _bad_request(
+            error.message if error.path else "The request body is not valid JSON"
+        ) from None
     if not isinstance(body, dict):
         raise _bad_request("The request body must be a JSON object")
     return body

@@ -8,7 +8,7 @@ browser session, the password only as its argon2 hash.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -22,6 +22,7 @@ from openmtd.emulator.gateway.registration import (
 )
 from openmtd.emulator.storage import AffinityGroup, CredentialRole
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form
 from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
@@ -89,10 +90,19 @@ def create_account_page(request: Request) -> Response:
         return _create_page(ctx, RegistrationForm())
 
 
-def _create(request: Request, fields: dict[str, Any]) -> Response:
+def _refused(fields: Form) -> dict[str, str]:
+    """The page's message against each field whose value the form reader refused."""
+    names = {"date_of_birth" if name.startswith("dob_") else name for name in fields.refused}
+    return {name: REFUSED_MESSAGE for name in registration.FIELD_ORDER if name in names}
+
+
+def _create(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
-        form = RegistrationForm.from_fields(fields)
+        form = RegistrationForm.from_fields(fields.single())
+        refused = _refused(fields)
+        if refused:
+            return _create_page(ctx, form, errors=refused, status_code=400)
         result = registration.prepare(ctx.tx, ctx.services.hasher, form, uk_date(ctx.now))
         if isinstance(result, dict):
             return _create_page(ctx, form, errors=result, status_code=400)

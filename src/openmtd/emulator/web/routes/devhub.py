@@ -25,6 +25,7 @@ from openmtd.emulator.devhub.applications import ApplicationError
 from openmtd.emulator.oauth.redirect_uris import MAX_REDIRECT_URIS
 from openmtd.emulator.storage import Application
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.rules.clock import UK_TIMEZONE
 
@@ -49,12 +50,9 @@ GRANT_LENGTH_LABELS: Final[dict[int, str]] = {
 }
 
 
-async def _form(request: Request) -> dict[str, Any]:
-    """The posted form: single values, and ``apis`` as the list of ticked checkboxes."""
-    form = await request.form()
-    fields: dict[str, Any] = {key: value for key, value in form.items() if isinstance(value, str)}
-    fields["apis"] = [value for value in form.getlist("apis") if isinstance(value, str)]
-    return fields
+async def _form(request: Request) -> Form:
+    """The posted form (``apis`` is the list of ticked checkboxes), read by the one reader."""
+    return await read_form(request)
 
 
 def _date(instant: datetime) -> str:
@@ -96,34 +94,44 @@ def _values_of(application: Application) -> dict[str, Any]:
     )
 
 
-def _posted_values(form: dict[str, Any]) -> dict[str, Any]:
+def _posted_values(form: Form) -> dict[str, Any]:
     return _form_values(
-        str(form.get("name", "")),
-        str(form.get("redirectUris", "")).splitlines(),
-        form.get("apis", []),
-        form.get("rateLimitPerSecond", ""),
-        form.get("grantLengthDays", ""),
+        form.get("name"),
+        form.get("redirectUris").splitlines(),
+        form.getlist("apis"),
+        form.get("rateLimitPerSecond"),
+        form.get("grantLengthDays"),
     )
 
 
-def _settings(form: dict[str, Any]) -> dict[str, Any]:
+def _settings(form: Form) -> dict[str, Any]:
     """The settings in a posted form, as the service takes them (whole numbers checked here)."""
-    uris = [line.strip() for line in str(form.get("redirectUris", "")).splitlines()]
+    for name in ("name", "redirectUris", "apis", "rateLimitPerSecond", "grantLengthDays"):
+        if name in form.refused:
+            raise ApplicationError(name, REFUSED_MESSAGE)
+    uris = [line.strip() for line in form.get("redirectUris").splitlines()]
+    rate_text = form.get("rateLimitPerSecond").strip()
     try:
-        rate_limit = int(str(form.get("rateLimitPerSecond", "")).strip())
+        # ASCII digits only: int() would also take "３" and "٣".
+        if not (rate_text.isascii() and len(rate_text) <= 18):
+            raise ValueError(rate_text)
+        rate_limit = int(rate_text)
     except ValueError:
         raise ApplicationError(
             "rateLimitPerSecond",
             "Enter the rate limit as a whole number of requests per second, like 3",
         ) from None
     try:
-        grant_length_days = int(str(form.get("grantLengthDays", "")).strip())
+        grant_text = form.get("grantLengthDays").strip()
+        if not (grant_text.isascii() and len(grant_text) <= 18):
+            raise ValueError(grant_text)
+        grant_length_days = int(grant_text)
     except ValueError:
         raise ApplicationError("grantLengthDays", "Choose a grant length") from None
     return {
-        "name": str(form.get("name", "")),
+        "name": form.get("name"),
         "redirect_uris": [uri for uri in uris if uri],
-        "apis": list(form.get("apis", [])),
+        "apis": form.getlist("apis"),
         "rate_limit_per_second": rate_limit,
         "grant_length_days": grant_length_days,
     }
@@ -173,7 +181,7 @@ def new_application_page(request: Request) -> Response:
         )
 
 
-def _create(request: Request, form: dict[str, Any]) -> Response:
+def _create(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         try:
@@ -243,7 +251,7 @@ def application_page(request: Request, client_id: str) -> Response:
         return _application_page(ctx, application)
 
 
-def _update(request: Request, client_id: str, form: dict[str, Any]) -> Response:
+def _update(request: Request, client_id: str, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         application = ctx.tx.applications.get_by_client_id(client_id)
@@ -269,7 +277,7 @@ async def update_application(request: Request, client_id: str) -> Response:
     return await run_in_threadpool(_update, request, client_id, form)
 
 
-def _add_secret(request: Request, client_id: str, form: dict[str, Any]) -> Response:
+def _add_secret(request: Request, client_id: str, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         application = ctx.tx.applications.get_by_client_id(client_id)
@@ -296,9 +304,7 @@ async def add_secret(request: Request, client_id: str) -> Response:
     return await run_in_threadpool(_add_secret, request, client_id, form)
 
 
-def _delete_secret(
-    request: Request, client_id: str, secret_id: str, form: dict[str, Any]
-) -> Response:
+def _delete_secret(request: Request, client_id: str, secret_id: str, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         application = ctx.tx.applications.get_by_client_id(client_id)

@@ -6,7 +6,7 @@ OAuth journey sets it to ``/oauth/continue``; "Manage authorised applications" t
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -18,6 +18,7 @@ from openmtd.emulator.gateway.accounts import SignInError, SignInFailure, authen
 from openmtd.emulator.gateway.two_step import TwoStepError, TwoStepFailure
 from openmtd.emulator.storage import Account, TwoStepMethod
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +36,9 @@ TWO_STEP_MESSAGES: Final[dict[TwoStepFailure, str]] = {
 }
 
 
-async def form_of(request: Request) -> dict[str, Any]:
-    """The posted form as a plain dict of single values (the last of any repeats)."""
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+async def form_of(request: Request) -> Form:
+    """The posted form, read and bounded once (:func:`openmtd.emulator.web.forms.read_form`)."""
+    return await read_form(request)
 
 
 def after_sign_in(ctx: PageContext) -> str:
@@ -63,14 +63,12 @@ def sign_in_page(request: Request) -> Response:
         return page(ctx, "sign_in.html", title="Sign in to HMRC online services", user_id="")
 
 
-def _sign_in(request: Request, form: dict[str, Any]) -> Response:
+def _sign_in(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
-        user_id = str(form.get("user_id", ""))
+        user_id = form.get("user_id")
         services = ctx.services
-        result = authenticate(
-            ctx.tx, services.hasher, ctx.now, user_id, str(form.get("password", ""))
-        )
+        result = authenticate(ctx.tx, services.hasher, ctx.now, user_id, form.get("password"))
         if isinstance(result, SignInError):
             if result.failure is SignInFailure.LOCKED:
                 return _locked_page(ctx, "the wrong password")
@@ -138,13 +136,13 @@ def two_step_page(request: Request) -> Response:
         return _two_step_page(ctx, account)
 
 
-def _two_step(request: Request, form: dict[str, Any]) -> Response:
+def _two_step(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         account = _pending(ctx)
         if account is None:
             return _session_ended(ctx)
-        result = two_step.verify(ctx.tx, account, str(form.get("code", "")), ctx.now)
+        result = two_step.verify(ctx.tx, account, form.get("code"), ctx.now)
         if isinstance(result, TwoStepError):
             if result.failure is TwoStepFailure.LOCKED:
                 ctx.pop(PENDING_ACCOUNT)
@@ -163,7 +161,7 @@ async def two_step_submit(request: Request) -> Response:
     return await run_in_threadpool(_two_step, request, form)
 
 
-def _resend(request: Request, form: dict[str, Any]) -> Response:
+def _resend(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         account = _pending(ctx)

@@ -8,8 +8,6 @@ A grant id that is not the account's own is answered exactly like one that does 
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -19,6 +17,7 @@ from openmtd.emulator.oauth.errors import InvalidScopeError
 from openmtd.emulator.oauth.scopes import lookup
 from openmtd.emulator.storage import Account, Grant
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect, uk_date_text
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
 
@@ -83,7 +82,7 @@ def manage_page(request: Request) -> Response:
         return page(ctx, "manage.html", title="Manage authorised applications", grants=grants)
 
 
-def _revoke(request: Request, grant_id: str, fields: dict[str, Any]) -> Response:
+def _revoke(request: Request, grant_id: str, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         account = ctx.account

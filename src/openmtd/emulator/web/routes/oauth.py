@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Final
+from typing import Final
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +23,7 @@ from openmtd.emulator.oauth.scopes import lookup
 from openmtd.emulator.oauth.tokens import token_endpoint
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of, session_ended
 
@@ -102,7 +103,7 @@ def identity_page(request: Request) -> Response:
         )
 
 
-def _identity(request: Request, form: dict[str, Any]) -> Response:
+def _identity(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         request_ = _journey(ctx)
@@ -110,7 +111,7 @@ def _identity(request: Request, form: dict[str, Any]) -> Response:
         if request_ is None or account is None:
             return session_ended(ctx)
         try:
-            outcome = IvOutcome(str(form.get("outcome", "")))
+            outcome = IvOutcome(form.get("outcome"))
         except ValueError:
             return page(
                 ctx,
@@ -154,7 +155,7 @@ def grant_page(request: Request) -> Response:
         )
 
 
-def _grant(request: Request, form: dict[str, Any]) -> Response:
+def _grant(request: Request, form: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(form)
         request_ = _journey(ctx)
@@ -226,9 +227,7 @@ def _token(form: dict[str, list[str]], request: Request) -> Response:
 
 @router.post("/oauth/token")
 async def token(request: Request) -> Response:
-    form = await request.form()
-    fields: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            fields.setdefault(key, []).append(value)
-    return await run_in_threadpool(_token, fields, request)
+    # Read by the one form reader: a form too large, too long or malformed is an empty one,
+    # and a value it refuses is not sent, so every refusal is RFC 6749's (wire facts §2.3).
+    form = await read_form(request)
+    return await run_in_threadpool(_token, form.multi(), request)

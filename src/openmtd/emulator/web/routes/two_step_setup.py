@@ -25,6 +25,7 @@ from openmtd.emulator.gateway.two_step import TwoStepFailure
 from openmtd.emulator.gateway.two_step_setup import SetupCode
 from openmtd.emulator.storage import TwoStepMethod
 from openmtd.emulator.web.context import PageContext, page_context
+from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
@@ -72,7 +73,7 @@ def setup_page(request: Request) -> Response:
         return _setup_page(ctx)
 
 
-def _choose(request: Request, fields: dict[str, Any]) -> Response:
+def _choose(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         if pending_registration(ctx) is None:
@@ -132,15 +133,16 @@ def app_page(request: Request) -> Response:
         return _app_page(ctx, _setup_secret(ctx))
 
 
-def _app_code(request: Request, fields: dict[str, Any]) -> Response:
+def _app_code(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         pending = pending_registration(ctx)
         if pending is None:
             return not_started(ctx)
         secret = _setup_secret(ctx)
-        code = str(fields.get("code", "")).strip()
-        if not code:
+        code = fields.get("code").strip()
+        # A code the form reader refused was typed, and is wrong: not an empty box.
+        if not code and "code" not in fields.refused:
             return _app_page(ctx, secret, error=ENTER_CODE, status_code=400)
         step = two_step_setup.setup_totp_step(secret, code, ctx.now)
         if step is None:
@@ -194,12 +196,12 @@ def text_page(request: Request) -> Response:
         return _number_page(ctx)
 
 
-def _text_number(request: Request, fields: dict[str, Any]) -> Response:
+def _text_number(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         if pending_registration(ctx) is None:
             return not_started(ctx)
-        typed = str(fields.get("phone_number", ""))
+        typed = fields.get("phone_number")
         try:
             number = two_step_setup.uk_mobile_number(typed)
         except AccountError as error:
@@ -239,7 +241,7 @@ def code_page(request: Request) -> Response:
         return _code_page(ctx, setup)
 
 
-def _text_code(request: Request, fields: dict[str, Any]) -> Response:
+def _text_code(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         pending = pending_registration(ctx)
@@ -248,8 +250,9 @@ def _text_code(request: Request, fields: dict[str, Any]) -> Response:
         setup = _setup_code(ctx)
         if setup is None:
             return redirect(ctx, "/gg/two-step/setup/text")
-        code = str(fields.get("code", "")).strip()
-        if not code:
+        code = fields.get("code").strip()
+        # A code the form reader refused was typed, and is wrong (counted): not an empty box.
+        if not code and "code" not in fields.refused:
             return _code_page(ctx, setup, error=ENTER_CODE, status_code=400)
         failure, counted = two_step_setup.check_setup_code(setup, code, ctx.now)
         if failure is None:
@@ -276,7 +279,7 @@ async def code_submit(request: Request) -> Response:
     return await run_in_threadpool(_text_code, request, fields)
 
 
-def _resend(request: Request, fields: dict[str, Any]) -> Response:
+def _resend(request: Request, fields: Form) -> Response:
     with page_context(request) as ctx:
         ctx.check_csrf(fields)
         if pending_registration(ctx) is None:
