@@ -26,6 +26,7 @@ from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.devhub.applications import EMULATED_APIS, authenticate_client
 from openmtd.emulator.settings import EmulatorSettings, sqlite_url
 from openmtd.emulator.web.app import create_app
+from openmtd.emulator.web.server import BoundedH11Protocol
 from support.emulator import FAST_HASHING
 from support.live_server import free_port, serve_in_thread
 
@@ -255,6 +256,7 @@ def test_serve_migrates_then_runs_uvicorn_with_the_factory(
         "access_log": False,
         "log_level": "info",
         "log_config": log_config(with_process_id=True),
+        "http": BoundedH11Protocol,
     }
     assert os.environ[DATABASE_ENV] == database
     assert os.environ[CONTROL_ENV] == "1"

@@ -300,6 +300,8 @@ def serve(
     """
     import uvicorn
 
+    from openmtd.emulator.web.server import BoundedH11Protocol
+
     url = _database_url(database)
     if workers > 1 and _is_memory_sqlite(url):
         _fail(
@@ -324,6 +326,8 @@ def serve(
         access_log=False,
         log_level="info",
         log_config=log_config(with_process_id=workers > 1),
+        # Deadlines for each request's head and body (a slow client cannot hold a worker).
+        http=BoundedH11Protocol,
     )
 
 
