@@ -4,7 +4,9 @@ and each data migration carries existing rows forward."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, insert, select
@@ -89,3 +91,10 @@ def test_0003_keeps_the_latest_feedback_per_endpoint_under_its_template(database
             assert [item.result["code"] for item in kept] == ["NEW"]
     finally:
         store.close()
+
+
+def test_a_sqlite_file_in_a_missing_folder_is_refused_not_invented(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "deeper"
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        create_database_engine(f"sqlite:///{missing}/x.sqlite3")
+    assert not missing.parent.exists()

@@ -27,7 +27,11 @@ def create_database_engine(url: str) -> Engine:
     if database in ("", ":memory:"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # The folder is the caller's to make (the CLI makes only its own ./data): a missing
+        # one is a mistake to report, not a path to invent.
+        folder = Path(database).parent
+        if parsed.query.get("uri") is None and not folder.is_dir():
+            raise FileNotFoundError(f"the folder for the SQLite database does not exist: {folder}")
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
