@@ -33,6 +33,9 @@ class EmulatorSettings:
         session_idle_seconds: a browser session ends after this long without a request.
         password_hashing: argon2id costs for Government Gateway passwords.
         log_requests: log one line per request.
+        control_token: when set, the control API answers only requests that send
+            ``Authorization: Bearer <control_token>`` (``OPENMTD_EMULATOR_CONTROL_TOKEN``);
+            unset by default, for a local emulator.
     """
 
     database_url: str = field(
@@ -43,6 +46,7 @@ class EmulatorSettings:
     session_idle_seconds: int = 15 * 60
     password_hashing: PasswordHashing = field(default_factory=PasswordHashing)
     log_requests: bool = True
+    control_token: str | None = None
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None) -> EmulatorSettings:
@@ -53,6 +57,7 @@ class EmulatorSettings:
             database_url=env.get("OPENMTD_EMULATOR_DATABASE_URL", defaults.database_url),
             control_enabled=env.get("OPENMTD_EMULATOR_CONTROL", "1") != "0",
             secure_cookies=env.get("OPENMTD_EMULATOR_SECURE_COOKIES", "0") == "1",
+            control_token=env.get("OPENMTD_EMULATOR_CONTROL_TOKEN") or None,
         )
 
 

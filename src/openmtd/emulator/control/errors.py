@@ -45,12 +45,19 @@ class FieldError:
 
 
 class ControlError(Exception):
-    """A refused control request: the HTTP status and the JSON body to answer with."""
+    """A refused control request: the HTTP status, the JSON body and any headers to answer
+    with."""
 
-    def __init__(self, status_code: int, body: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(str(body.get("message", body.get("error_description", ""))))
         self.status_code = status_code
         self.body: dict[str, Any] = dict(body)
+        self.headers: dict[str, str] = dict(headers or {})
 
     @classmethod
     def of(

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -20,21 +18,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.clock import EmulatorClock
-from openmtd.emulator.oauth.errors import ServerError
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.security import PasswordHasher
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Store
 from openmtd.emulator.web.context import CsrfError, Services, page_context
+from openmtd.emulator.web.edge import OAUTH_PATHS, Edge, allowed_methods
 from openmtd.emulator.web.limits import BodyLimit
 from openmtd.emulator.web.outage import DATABASE_UNAVAILABLE, unavailable
 from openmtd.emulator.web.render import message
 from openmtd.rules.clock import Clock
 
 log = logging.getLogger("openmtd.emulator")
-
-OAUTH_PATHS = frozenset({"/oauth/authorize", "/oauth/token"})
 
 
 class RequestLog:
@@ -62,29 +58,6 @@ class RequestLog:
         finally:
             took = (time.perf_counter() - started) * 1000
             log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, took)
-
-
-class PlatformHeaders:
-    """``X-CorrelationId`` (a UUID) and ``X-Content-Type-Options: nosniff`` on every response,
-    as HMRC's services send them (wire facts §0); an API handler's own id is kept."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def add_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                if "x-correlationid" not in headers:
-                    headers["X-CorrelationId"] = str(uuid.uuid4())
-                headers["X-Content-Type-Options"] = "nosniff"
-            await send(message)
-
-        await self.app(scope, receive, add_headers)
 
 
 def _envelope(spec: tuple[int, str, str]) -> Response:
@@ -181,7 +154,14 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         if error.status_code == 405:
-            return _envelope(errors.METHOD_NOT_ALLOWED)
+            # Allow lists every method the path is served with (Starlette names only the
+            # first route's), on every 405 (RFC 9110 §15.5.6).
+            allow = {"Allow": ", ".join(allowed_methods(request.app.router.routes, request.scope))}
+            if request.url.path in OAUTH_PATHS:
+                body = {"error": "invalid_request", "error_description": "method not allowed"}
+                return JSONResponse(body, status_code=405, headers=allow)
+            spec = ApiError.of(errors.METHOD_NOT_ALLOWED)
+            return JSONResponse(spec.body(), status_code=405, headers=allow)
         if error.status_code == 404 and _wants_html(request):
             return HTMLResponse(
                 "<!doctype html><title>Page not found</title><h1>Page not found</h1>"
@@ -191,6 +171,9 @@ def create_app(
             )
         if error.status_code == 404:
             return _envelope(errors.MATCHING_RESOURCE_NOT_FOUND)
+        if request.url.path in OAUTH_PATHS:
+            body = {"error": "invalid_request", "error_description": str(error.detail)}
+            return JSONResponse(body, error.status_code)
         return JSONResponse(
             {"code": "BAD_REQUEST", "message": str(error.detail)}, error.status_code
         )
@@ -214,18 +197,15 @@ def create_app(
     for unreachable in DATABASE_UNAVAILABLE:
         app.add_exception_handler(unreachable, unavailable)
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> Response:
-        log.exception("unexpected error: %s", type(error).__name__)
-        if request.url.path in OAUTH_PATHS:
-            # The OAuth endpoints answer in RFC 6749's shape, as HMRC's do (wire facts §2).
-            status, body, headers = ServerError().response()
-            return JSONResponse(body, status_code=status, headers=headers)
-        return _envelope(errors.INTERNAL_SERVER_ERROR)
-
     # Inside the platform's headers (a 413 gets them too); before any route reads a byte.
     app.add_middleware(BodyLimit)
-    app.add_middleware(PlatformHeaders)
+    # Outermost but for the log: bounds, the control API's guard, every response's headers,
+    # and the error boundary (an unexpected fault is HMRC's 500, the connection kept).
+    app.add_middleware(
+        Edge,
+        control_enabled=settings.control_enabled,
+        control_token=settings.control_token,
+    )
     if settings.log_requests:
         app.add_middleware(RequestLog)
     return app
