@@ -144,7 +144,9 @@ def create_account_with_authenticator_app(page: Page, emulator: str) -> tuple[st
     page.click("button[type=submit]")
     user_id = page.inner_text("#user-id").strip()
     assert re.fullmatch(r"\d{12}", user_id)
-    page.goto(f"{emulator}/gg/sign-out")
+    # Sign-out is a POST: the button in the banner, never a link.
+    page.click("form.sign-out button")
+    expect(page.locator("h1")).to_have_text("You have signed out")
     return user_id, secret
 
 

@@ -120,6 +120,12 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def sign_out(client: TestClient) -> Any:
+    """Sign the browser out as the page's button does: a POST with the session's CSRF token."""
+    token = csrf_token(client.get("/gg/sign-out").text)
+    return client.post("/gg/sign-out", data={"csrf_token": token})
+
+
 def query_of(location: str) -> dict[str, list[str]]:
     """The query parameters of a redirect's Location."""
     return parse_qs(urlsplit(location).query, keep_blank_values=True)

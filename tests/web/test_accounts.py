@@ -29,7 +29,14 @@ from openmtd.emulator.storage import (
     TextMessage,
     TwoStepMethod,
 )
-from support.emulator import PASSWORD, REDIRECT_URI, START, EmulatorHarness, csrf_token
+from support.emulator import (
+    PASSWORD,
+    REDIRECT_URI,
+    START,
+    EmulatorHarness,
+    csrf_token,
+    sign_out,
+)
 
 NEW_PASSWORD = "a long enough secret"
 MOBILE = "+447700900982"
@@ -401,7 +408,7 @@ def test_the_setup_code_cannot_be_replayed_to_sign_in(emulator: EmulatorHarness)
     client.post("/gg/two-step/setup/app", data={"csrf_token": csrf_token(page), "code": code})
     user_id = _USER_ID.search(client.get("/gg/create-account/done").text)
     assert user_id
-    client.get("/gg/sign-out")
+    sign_out(client)
     token = csrf_token(client.get("/gg/sign-in").text)
     client.post(
         "/gg/sign-in",
@@ -415,7 +422,7 @@ def test_the_setup_code_cannot_be_replayed_to_sign_in(emulator: EmulatorHarness)
 def test_a_new_account_signs_in_with_its_app(emulator: EmulatorHarness) -> None:
     user_id = _create_with_app(emulator, confidence_level="250")
     client = emulator.client
-    client.get("/gg/sign-out")
+    sign_out(client)
     emulator.advance(60)
     token = csrf_token(client.get("/gg/sign-in").text)
     response = client.post(

@@ -29,6 +29,7 @@ from support.emulator import (
     EmulatorHarness,
     csrf_token,
     query_of,
+    sign_out,
 )
 
 MOBILE = "+447700900982"
@@ -625,7 +626,7 @@ def test_a_replayed_authenticator_code_is_refused(emulator: EmulatorHarness) -> 
     code = emulator.totp(account)
     _password(client, account.user_id)
     assert_location(_code(client, code), "/")
-    client.get("/gg/sign-out")
+    sign_out(client)
     emulator.advance(10)
     _password(client, account.user_id)
     replayed = _code(client, code)
@@ -672,7 +673,7 @@ def test_no_secret_reaches_the_logs(
     user_id = _USER_ID.search(done)
     assert user_id
     # Signs out and in again, with a new code from the app.
-    client.get("/gg/sign-out")
+    sign_out(client)
     emulator.advance(30)
     _password(client, user_id.group(1), NEW_PASSWORD)
     code = two_step.totp_code(secret, emulator.now())

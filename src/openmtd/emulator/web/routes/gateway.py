@@ -179,10 +179,28 @@ async def resend_code(request: Request) -> Response:
 
 
 @router.get("/gg/sign-out")
-def sign_out(request: Request) -> Response:
+def sign_out_page(request: Request) -> Response:
+    """A page with the sign-out button: a GET never signs out (a link or an image on another
+    site could send one)."""
     with page_context(request) as ctx:
+        if ctx.account is None:
+            return message(
+                ctx, "You are not signed in", link=("/", "Go to the emulator's home page")
+            )
+        return page(ctx, "sign_out.html", title="Sign out")
+
+
+def _sign_out(request: Request, form: Form) -> Response:
+    with page_context(request) as ctx:
+        ctx.check_csrf(form)
         ctx.sign_out()
         return message(ctx, "You have signed out", link=("/", "Go to the emulator's home page"))
+
+
+@router.post("/gg/sign-out")
+async def sign_out(request: Request) -> Response:
+    form = await form_of(request)
+    return await run_in_threadpool(_sign_out, request, form)
 
 
 def _session_ended(ctx: PageContext) -> Response:
