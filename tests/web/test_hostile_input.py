@@ -406,3 +406,17 @@ def test_every_token_refusal_is_rfc_6749s_whatever_the_forms_shape(
     body = response.json()
     assert set(body) == {"error", "error_description"}
     assert body["error"] == "invalid_request"
+
+
+def test_a_date_of_birth_of_5000_digits_is_not_a_date(emulator: EmulatorHarness, rows: Any) -> None:
+    # Found by tests/fuzz: int() refuses a string of more than 4300 digits.
+    client = emulator.client
+    token = csrf_token(client.get("/gg/create-account").text)
+    before = rows()
+    response = client.post(
+        "/gg/create-account",
+        data={"csrf_token": token, "dob_day": "9" * 5000, "dob_month": "1", "dob_year": "1960"},
+    )
+    assert response.status_code == 400
+    assert "Date of birth must be a real date" in response.text
+    assert rows() == before

@@ -183,7 +183,8 @@ def _date_of_birth(form: RegistrationForm, today: date) -> date | None:
     parts = (form.dob_day.strip(), form.dob_month.strip(), form.dob_year.strip())
     if not any(parts):
         return None
-    if not all(part.isascii() and part.isdigit() for part in parts):
+    # At most 4 ASCII digits each: int() of thousands of digits is refused (or slow).
+    if not all(part.isascii() and part.isdigit() and len(part) <= 4 for part in parts):
         raise AccountError("date_of_birth", "Date of birth must be a real date, like 27 3 1985")
     day, month, year = (int(part) for part in parts)
     try:
