@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openmtd.rules.errors import RuleError
-from openmtd.rules.itsa_status import ItsaStatus, StatusReason, inherit_no_status
+from openmtd.rules.itsa_status import ItsaStatus, StatusHistory, StatusReason, inherit_no_status
 from openmtd.rules.tax_year import TaxYear
 
 
@@ -52,6 +52,26 @@ class ReportingYears:
     def effective_next(self) -> ItsaStatus:
         """The next year's status as HMRC reads it: No Status inherits the current year."""
         return inherit_no_status(self.current, self.next)
+
+
+def reporting_years_from(
+    history: StatusHistory, current_year: TaxYear, *, previous_crystallised: bool = False
+) -> ReportingYears:
+    """The three years as HMRC reads them from a customer's status history.
+
+    The previous and next years are their latest status, or ``No Status`` when none is held
+    (a ``No Status`` next year then inherits the current year's, :attr:`ReportingYears.
+    effective_next`); the current year follows the rollover reading of
+    :meth:`StatusHistory.effective_status`, so a current year with no record yet carries the
+    year before's status.
+    """
+    return ReportingYears(
+        current_year=current_year,
+        previous=history.status_for(current_year.previous) or ItsaStatus.NO_STATUS,
+        current=history.effective_status(current_year),
+        next=history.status_for(current_year.next) or ItsaStatus.NO_STATUS,
+        previous_crystallised=previous_crystallised,
+    )
 
 
 @dataclass(frozen=True, slots=True)
