@@ -28,6 +28,7 @@ from openmtd.emulator.storage import (
     Account,
     Address,
     AffinityGroup,
+    AgentRecord,
     Application,
     AuthorizationCode,
     BrowserSession,
@@ -38,15 +39,19 @@ from openmtd.emulator.storage import (
     Grant,
     GrantView,
     HeaderFeedback,
+    LegacySaClientLink,
     NewAccount,
     NewApplication,
     RefreshToken,
     StoredBusiness,
+    StoredInvitation,
     StoredStatus,
     TextMessage,
     TwoStepMethod,
 )
+from openmtd.rules.agents import AgentType, Invitation
 
+MAIN = AgentType.MAIN
 T0 = datetime(2026, 11, 26, 10, 0, 0, 123456, tzinfo=UTC)
 SCOPES = ("read:self-assessment", "write:self-assessment")
 
@@ -247,6 +252,14 @@ def _populate_everything(store: SqlStore) -> None:
             )
         )
         tx.relationships.add("TARN0000001", "AA123456A", "main", T0, "XJIT00000328268")
+        tx.agent_records.add(AgentRecord("TARN0000001", "Agency", "a@b.test", "ABCD1234", T0))
+        tx.invitations.add(
+            StoredInvitation(
+                "AAAAAAAAAAA11", Invitation.create("TARN0000001", "AA123456A", MAIN, T0), "Sam"
+            )
+        )
+        tx.legacy_sa.add_client_link(LegacySaClientLink("AA123456A", "SA0001", False, T0))
+        tx.legacy_sa.map_reference("TARN0000001", "SA0001", T0)
         tx.sandbox.add_business(
             StoredBusiness("XAIS12345678910", "AA123456A", application.id, "uk-property", {}, T0)
         )

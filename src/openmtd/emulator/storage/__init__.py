@@ -9,7 +9,8 @@ yielded :class:`Transaction` shares it, and it commits when the block ends witho
 Only hashes of authorisation codes, tokens, client secrets and browser-session ids are stored.
 
 Used by: ``gateway`` (accounts, two-step, identity), ``devhub`` (applications), ``oauth``
-(codes, grants, tokens), ``web`` (browser sessions), ``clock`` (the clock offset).
+(codes, grants, tokens), ``web`` (browser sessions), ``clock`` (the clock offset),
+``agents`` (agent services accounts, authorisation requests, relationships).
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ from openmtd.emulator.storage.accounts import (
     SignInAttempts,
     TextMessage,
     TwoStepMethod,
+)
+from openmtd.emulator.storage.agents import (
+    AgentRecord,
+    AgentRecordRepository,
+    InvitationRepository,
+    LegacySaClientLink,
+    LegacySaRepository,
+    StoredInvitation,
 )
 from openmtd.emulator.storage.apis import (
     Caller,
@@ -99,6 +108,15 @@ class Transaction(Protocol):
     @property
     def platform(self) -> PlatformRepository: ...
 
+    @property
+    def agent_records(self) -> AgentRecordRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
+
+    @property
+    def legacy_sa(self) -> LegacySaRepository: ...
+
 
 class Store(Protocol):
     """Where the emulator's world lives."""
@@ -120,6 +138,8 @@ __all__ = [
     "AccountRepository",
     "Address",
     "AffinityGroup",
+    "AgentRecord",
+    "AgentRecordRepository",
     "Application",
     "ApplicationRepository",
     "AuthorizationCode",
@@ -134,7 +154,10 @@ __all__ = [
     "GrantView",
     "Group",
     "HeaderFeedback",
+    "InvitationRepository",
     "ItsaStatusRepository",
+    "LegacySaClientLink",
+    "LegacySaRepository",
     "NewAccount",
     "NewApplication",
     "OAuthRepository",
@@ -149,6 +172,7 @@ __all__ = [
     "SignInAttempts",
     "Store",
     "StoredBusiness",
+    "StoredInvitation",
     "StoredStatus",
     "TextMessage",
     "Transaction",

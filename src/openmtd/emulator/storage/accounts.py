@@ -160,6 +160,10 @@ class AccountRepository(Protocol):
         """Write back the credential's mutable fields (security state, 2SV, CL)."""
         ...
 
+    def add_enrolment(self, group_id: int, enrolment: Enrolment) -> None:
+        """Give an existing group (by :attr:`Group.id`) one more enrolment."""
+        ...
+
     def enrolment_owner(self, key: str, identifier_value: str) -> Account | None:
         """The admin account of the group holding an enrolment, if any."""
         ...

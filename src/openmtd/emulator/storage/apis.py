@@ -28,7 +28,12 @@ class StoredStatus:
 
 @dataclass(frozen=True, slots=True)
 class Relationship:
-    """An agent's authority for a client's MTD ITSA (main ``HMRC-MTD-IT`` or supporting)."""
+    """An agent's authority for a client's MTD ITSA (main ``HMRC-MTD-IT`` or supporting).
+
+    ``invitation_id`` is the authorisation request it came from; ``sa_agent_reference`` the
+    legacy Self Assessment link it was copied from (business rules §2.3), so a link is copied
+    once; ``ended_by`` is ``Agent``, ``Client`` or ``HMRC`` once it has ended.
+    """
 
     id: int
     arn: str
@@ -37,6 +42,9 @@ class Relationship:
     created_at: datetime
     client_mtditid: str | None = None
     ended_at: datetime | None = None
+    ended_by: str | None = None
+    invitation_id: str | None = None
+    sa_agent_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,8 @@ class ItsaStatusRepository(Protocol):
 
 
 class RelationshipRepository(Protocol):
-    """Agents' relationships with clients. Used by the API authorisation checks."""
+    """Agents' relationships with clients. Used by the API authorisation checks and
+    ``emulator.agents`` (which makes and ends them)."""
 
     def add(
         self,
@@ -103,6 +112,9 @@ class RelationshipRepository(Protocol):
         agent_type: str,
         at: datetime,
         client_mtditid: str | None = None,
+        *,
+        invitation_id: str | None = None,
+        sa_agent_reference: str | None = None,
     ) -> Relationship: ...
 
     def active(
@@ -111,7 +123,13 @@ class RelationshipRepository(Protocol):
         """Relationships not ended, filtered by agent and/or client."""
         ...
 
-    def end(self, relationship_id: int, at: datetime) -> None: ...
+    def every(
+        self, *, arn: str | None = None, client_nino: str | None = None
+    ) -> list[Relationship]:
+        """Relationships ended or not, filtered by agent and/or client, oldest first."""
+        ...
+
+    def end(self, relationship_id: int, at: datetime, ended_by: str | None = None) -> None: ...
 
 
 class SandboxDataRepository(Protocol):

@@ -243,6 +243,18 @@ class SqlAccounts(AccountRepository):
             )
         )
 
+    def add_enrolment(self, group_id: int, enrolment: Enrolment) -> None:
+        self._session.add(
+            t.EnrolmentRow(
+                group_pk=group_id,
+                key=enrolment.key,
+                identifier_name=enrolment.identifier_name,
+                identifier_value=enrolment.identifier_value,
+                state=enrolment.state,
+            )
+        )
+        self._session.flush()
+
     def enrolment_owner(self, key: str, identifier_value: str) -> Account | None:
         params = {"key": key, "identifier_value": identifier_value}
         return account_of(_rows(self._session, _BY_ENROLMENT, params))

@@ -24,6 +24,9 @@ def _relationship(row: Any) -> Relationship:
         created_at=utc(row.created_at),
         client_mtditid=row.client_mtditid,
         ended_at=utc_or_none(row.ended_at),
+        ended_by=row.ended_by,
+        invitation_id=row.invitation_id,
+        sa_agent_reference=row.sa_agent_reference,
     )
 
 
@@ -38,6 +41,9 @@ class SqlRelationships(RelationshipRepository):
         agent_type: str,
         at: datetime,
         client_mtditid: str | None = None,
+        *,
+        invitation_id: str | None = None,
+        sa_agent_reference: str | None = None,
     ) -> Relationship:
         row = t.RelationshipRow(
             arn=arn,
@@ -45,6 +51,8 @@ class SqlRelationships(RelationshipRepository):
             client_mtditid=client_mtditid,
             agent_type=agent_type,
             created_at=at,
+            invitation_id=invitation_id,
+            sa_agent_reference=sa_agent_reference,
         )
         self._session.add(row)
         self._session.flush()
@@ -63,9 +71,21 @@ class SqlRelationships(RelationshipRepository):
         rows = core(self._session).execute(statement.order_by(table.c.id))
         return [_relationship(row) for row in rows]
 
-    def end(self, relationship_id: int, at: datetime) -> None:
+    def every(
+        self, *, arn: str | None = None, client_nino: str | None = None
+    ) -> list[Relationship]:
+        table = _RELATIONSHIPS
+        statement = select(table)
+        if arn is not None:
+            statement = statement.where(table.c.arn == arn)
+        if client_nino is not None:
+            statement = statement.where(table.c.client_nino == client_nino)
+        rows = core(self._session).execute(statement.order_by(table.c.id))
+        return [_relationship(row) for row in rows]
+
+    def end(self, relationship_id: int, at: datetime, ended_by: str | None = None) -> None:
         self._session.execute(
             update(t.RelationshipRow)
             .where(t.RelationshipRow.id == relationship_id, t.RelationshipRow.ended_at.is_(None))
-            .values(ended_at=at)
+            .values(ended_at=at, ended_by=ended_by)
         )

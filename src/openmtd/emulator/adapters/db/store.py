@@ -1,7 +1,8 @@
 """The SQLAlchemy implementation of :mod:`openmtd.emulator.storage` (SQLite and PostgreSQL).
 
 One repository per module (``accounts``, ``applications``, ``oauth``, ``sessions``, ``phone``,
-``clock``, ``itsa_statuses``, ``relationships``, ``sandbox``, ``platform``); this module holds
+``clock``, ``itsa_statuses``, ``relationships``, ``sandbox``, ``platform``, ``agent_records``,
+``invitations``, ``legacy_sa``); this module holds
 the unit of work over them and the store.
 """
 
@@ -15,10 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from openmtd.emulator.adapters.db import tables as t
 from openmtd.emulator.adapters.db.accounts import SqlAccounts
+from openmtd.emulator.adapters.db.agent_records import SqlAgentRecords
 from openmtd.emulator.adapters.db.applications import SqlApplications
 from openmtd.emulator.adapters.db.clock import SqlClock
 from openmtd.emulator.adapters.db.engine import create_database_engine, migrate
+from openmtd.emulator.adapters.db.invitations import SqlInvitations
 from openmtd.emulator.adapters.db.itsa_statuses import SqlItsaStatuses
+from openmtd.emulator.adapters.db.legacy_sa import SqlLegacySa
 from openmtd.emulator.adapters.db.oauth import SqlOAuth
 from openmtd.emulator.adapters.db.phone import SqlPhone
 from openmtd.emulator.adapters.db.platform import SqlPlatform
@@ -44,6 +48,9 @@ class SqlTransaction:
         self.relationships = SqlRelationships(session)
         self.sandbox = SqlSandboxData(session)
         self.platform = SqlPlatform(session)
+        self.agent_records = SqlAgentRecords(session)
+        self.invitations = SqlInvitations(session)
+        self.legacy_sa = SqlLegacySa(session)
 
 
 class SqlStore:

@@ -283,6 +283,9 @@ class RelationshipRow(Base):
     agent_type: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_by: Mapped[str | None] = mapped_column(String(8))
+    invitation_id: Mapped[str | None] = mapped_column(String(13))
+    sa_agent_reference: Mapped[str | None] = mapped_column(String(6))
 
 
 class SandboxBusinessRow(Base):
