@@ -70,6 +70,16 @@ from openmtd.emulator.storage.sessions import (
     ClockRepository,
     SessionRepository,
 )
+from openmtd.emulator.storage.sign_up import (
+    BusinessDetails,
+    BusinessDetailsRepository,
+    EligibilityRepository,
+    ReturnOnFile,
+    ReturnRepository,
+    StoredEligibility,
+    Subscription,
+    SubscriptionRepository,
+)
 
 
 class Transaction(Protocol):
@@ -109,6 +119,18 @@ class Transaction(Protocol):
     def platform(self) -> PlatformRepository: ...
 
     @property
+    def subscriptions(self) -> SubscriptionRepository: ...
+
+    @property
+    def business_details(self) -> BusinessDetailsRepository: ...
+
+    @property
+    def eligibility(self) -> EligibilityRepository: ...
+
+    @property
+    def returns(self) -> ReturnRepository: ...
+
+    @property
     def agent_records(self) -> AgentRecordRepository: ...
 
     @property
@@ -144,11 +166,14 @@ __all__ = [
     "ApplicationRepository",
     "AuthorizationCode",
     "BrowserSession",
+    "BusinessDetails",
+    "BusinessDetailsRepository",
     "Caller",
     "Checkpoint",
     "ClientSecret",
     "ClockRepository",
     "CredentialRole",
+    "EligibilityRepository",
     "Enrolment",
     "Grant",
     "GrantView",
@@ -166,14 +191,19 @@ __all__ = [
     "RefreshToken",
     "Relationship",
     "RelationshipRepository",
+    "ReturnOnFile",
+    "ReturnRepository",
     "SandboxDataRepository",
     "SessionRepository",
     "SignInAttemptRepository",
     "SignInAttempts",
     "Store",
     "StoredBusiness",
+    "StoredEligibility",
     "StoredInvitation",
     "StoredStatus",
+    "Subscription",
+    "SubscriptionRepository",
     "TextMessage",
     "Transaction",
     "TwoStepMethod",

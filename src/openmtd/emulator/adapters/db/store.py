@@ -2,7 +2,8 @@
 
 One repository per module (``accounts``, ``applications``, ``oauth``, ``sessions``, ``phone``,
 ``clock``, ``itsa_statuses``, ``relationships``, ``sandbox``, ``platform``, ``agent_records``,
-``invitations``, ``legacy_sa``); this module holds
+``invitations``, ``legacy_sa``, ``subscriptions``, ``business_details``, ``eligibility``,
+``returns_on_file``); this module holds
 the unit of work over them and the store.
 """
 
@@ -18,7 +19,9 @@ from openmtd.emulator.adapters.db import tables as t
 from openmtd.emulator.adapters.db.accounts import SqlAccounts
 from openmtd.emulator.adapters.db.agent_records import SqlAgentRecords
 from openmtd.emulator.adapters.db.applications import SqlApplications
+from openmtd.emulator.adapters.db.business_details import SqlBusinessDetails
 from openmtd.emulator.adapters.db.clock import SqlClock
+from openmtd.emulator.adapters.db.eligibility import SqlEligibility
 from openmtd.emulator.adapters.db.engine import create_database_engine, migrate
 from openmtd.emulator.adapters.db.invitations import SqlInvitations
 from openmtd.emulator.adapters.db.itsa_statuses import SqlItsaStatuses
@@ -27,9 +30,11 @@ from openmtd.emulator.adapters.db.oauth import SqlOAuth
 from openmtd.emulator.adapters.db.phone import SqlPhone
 from openmtd.emulator.adapters.db.platform import SqlPlatform
 from openmtd.emulator.adapters.db.relationships import SqlRelationships
+from openmtd.emulator.adapters.db.returns_on_file import SqlReturns
 from openmtd.emulator.adapters.db.sandbox import SqlSandboxData
 from openmtd.emulator.adapters.db.sessions import SqlSessions
 from openmtd.emulator.adapters.db.sign_in_attempts import SqlSignInAttempts
+from openmtd.emulator.adapters.db.subscriptions import SqlSubscriptions
 
 
 class SqlTransaction:
@@ -48,6 +53,10 @@ class SqlTransaction:
         self.relationships = SqlRelationships(session)
         self.sandbox = SqlSandboxData(session)
         self.platform = SqlPlatform(session)
+        self.subscriptions = SqlSubscriptions(session)
+        self.business_details = SqlBusinessDetails(session)
+        self.eligibility = SqlEligibility(session)
+        self.returns = SqlReturns(session)
         self.agent_records = SqlAgentRecords(session)
         self.invitations = SqlInvitations(session)
         self.legacy_sa = SqlLegacySa(session)
