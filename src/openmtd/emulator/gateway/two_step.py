@@ -101,10 +101,35 @@ def check_new_totp(secret: str, code: str, now: datetime) -> bool:
     return matching_step(secret, code, now) is not None
 
 
+#: At most this many texts to one phone number in :data:`TEXT_WINDOW` (openmtd's choice, as
+#: HMRC does not publish its limit): resending cannot be used to flood a phone.
+MAX_TEXTS_PER_WINDOW: Final = 5
+TEXT_WINDOW: Final = timedelta(minutes=15)
+TOO_MANY_TEXTS_MESSAGE: Final = (
+    "You have asked for too many codes. Use the last code we sent, or wait 15 minutes and "
+    "ask for a new one."
+)
+
+
+class TextLimitReachedError(Exception):
+    """No text was sent: the number has had :data:`MAX_TEXTS_PER_WINDOW` in the window."""
+
+
+def check_text_allowance(tx: Transaction, phone_number: str, now: datetime) -> None:
+    """Raise :class:`TextLimitReachedError` if one more text to the number is over the limit."""
+    if tx.phone.count_since(phone_number, now - TEXT_WINDOW) >= MAX_TEXTS_PER_WINDOW:
+        raise TextLimitReachedError
+
+
 def send_text_code(tx: Transaction, account: Account, now: datetime) -> Account:
-    """Text a fresh code to the account's phone (the emulator's phone page shows it)."""
+    """Text a fresh code to the account's phone (the emulator's phone page shows it).
+
+    Raises :class:`TextLimitReachedError` (nothing sent, the last code still stands) when the
+    phone has had its texts for the window.
+    """
     if account.phone_number is None:
         raise TwoStepError(TwoStepFailure.NOT_SET_UP)
+    check_text_allowance(tx, account.phone_number, now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     tx.phone.send(
         TextMessage(

@@ -114,7 +114,11 @@ def uk_mobile_number(text: str) -> str:
 
 
 def send_setup_code(tx: Transaction, phone_number: str, now: datetime) -> SetupCode:
-    """Text a fresh code to the emulator's phone; only its hash is kept."""
+    """Text a fresh code to the emulator's phone; only its hash is kept.
+
+    Raises :class:`~two_step.TextLimitReachedError` when the number has had its texts.
+    """
+    two_step.check_text_allowance(tx, phone_number, now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     minutes = int(two_step.SMS_CODE_LIFETIME.total_seconds() // 60)
     tx.phone.send(

@@ -225,3 +225,7 @@ class PhoneRepository(Protocol):
     def messages(self, phone_number: str) -> list[TextMessage]:
         """Messages sent to a number, newest first."""
         ...
+
+    def count_since(self, phone_number: str, since: datetime) -> int:
+        """How many messages were sent to a number after ``since``."""
+        ...

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from openmtd.emulator.adapters.db import tables as t
@@ -28,3 +30,16 @@ class SqlPhone(PhoneRepository):
             .order_by(t.TextMessageRow.id.desc())
         )
         return [TextMessage(row.phone_number, row.body, utc(row.sent_at)) for row in rows]
+
+    def count_since(self, phone_number: str, since: datetime) -> int:
+        return int(
+            self._session.scalar(
+                select(func.count())
+                .select_from(t.TextMessageRow)
+                .where(
+                    t.TextMessageRow.phone_number == phone_number,
+                    t.TextMessageRow.sent_at > since,
+                )
+            )
+            or 0
+        )

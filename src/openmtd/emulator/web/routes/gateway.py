@@ -6,6 +6,7 @@ OAuth journey sets it to ``/oauth/continue``; "Manage authorised applications" t
 
 from __future__ import annotations
 
+import contextlib
 from typing import Final
 
 from fastapi import APIRouter
@@ -104,7 +105,9 @@ def start_two_step_or_finish(ctx: PageContext, account: Account) -> Response:
         )
     ctx.set(PENDING_ACCOUNT, account.id)
     if account.two_step_method is TwoStepMethod.TEXT_MESSAGE:
-        two_step.send_text_code(ctx.tx, account, ctx.now)
+        # Over the texts' limit, the last code sent still stands: nothing new is sent.
+        with contextlib.suppress(two_step.TextLimitReachedError):
+            two_step.send_text_code(ctx.tx, account, ctx.now)
     return redirect(ctx, "/gg/two-step")
 
 
@@ -168,7 +171,12 @@ def _resend(request: Request, form: Form) -> Response:
         if account is None:
             return _session_ended(ctx)
         if account.two_step_method is TwoStepMethod.TEXT_MESSAGE:
-            two_step.send_text_code(ctx.tx, account, ctx.now)
+            try:
+                two_step.send_text_code(ctx.tx, account, ctx.now)
+            except two_step.TextLimitReachedError:
+                return _two_step_page(
+                    ctx, account, status_code=429, error=two_step.TOO_MANY_TEXTS_MESSAGE
+                )
         return redirect(ctx, "/gg/two-step")
 
 

@@ -206,7 +206,16 @@ def _text_number(request: Request, fields: Form) -> Response:
             number = two_step_setup.uk_mobile_number(typed)
         except AccountError as error:
             return _number_page(ctx, typed, errors={error.field: error.message}, status_code=400)
-        ctx.set(SETUP_TEXT, two_step_setup.send_setup_code(ctx.tx, number, ctx.now).to_data())
+        try:
+            sent = two_step_setup.send_setup_code(ctx.tx, number, ctx.now)
+        except two_step.TextLimitReachedError:
+            return _number_page(
+                ctx,
+                typed,
+                errors={"phone_number": two_step.TOO_MANY_TEXTS_MESSAGE},
+                status_code=429,
+            )
+        ctx.set(SETUP_TEXT, sent.to_data())
         return redirect(ctx, "/gg/two-step/setup/text/code")
 
 
@@ -287,7 +296,10 @@ def _resend(request: Request, fields: Form) -> Response:
         setup = _setup_code(ctx)
         if setup is None:
             return redirect(ctx, "/gg/two-step/setup/text")
-        fresh = two_step_setup.send_setup_code(ctx.tx, setup.phone_number, ctx.now)
+        try:
+            fresh = two_step_setup.send_setup_code(ctx.tx, setup.phone_number, ctx.now)
+        except two_step.TextLimitReachedError:
+            return _code_page(ctx, setup, error=two_step.TOO_MANY_TEXTS_MESSAGE, status_code=429)
         ctx.set(SETUP_TEXT, fresh.to_data())
         return redirect(ctx, "/gg/two-step/setup/text/code")
 
