@@ -500,3 +500,27 @@ def test_a_free_port_passes_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 0
     assert out.startswith(f"openmtd HMRC emulator: http://127.0.0.1:{port}/")
     assert [call["port"] for call in calls] == [port]
+
+
+@pytest.mark.parametrize("name", ["App\x00name", "App\udcff", "App\x1bname"])
+def test_app_create_refuses_what_the_control_api_refuses(database: str, name: str) -> None:
+    code, out, err = run(
+        "emulator",
+        "app",
+        "create",
+        "--name",
+        name,
+        "--redirect-uri",
+        "https://a.b/",
+        "--database",
+        database,
+    )
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --name: ")
+    assert "Traceback" not in err
+    store = SqlStore.open(database)
+    try:
+        with store.transaction() as tx:
+            assert tx.applications.list() == []
+    finally:
+        store.close()

@@ -370,6 +370,7 @@ def create_application(
     """Register an application; print its client ID and secret as JSON."""
     from openmtd.emulator import control
     from openmtd.emulator.clock import EmulatorClock
+    from openmtd.emulator.wire import BodyError, decode_json
 
     body: dict[str, Any] = {
         "name": name,
@@ -379,9 +380,16 @@ def create_application(
     }
     if api:
         body["apis"] = list(api)
+    # Through the control API's own decoder, so the command refuses what the API refuses
+    # (control characters, unpaired surrogates from undecodable arguments, ...).
+    try:
+        checked = decode_json(json.dumps(body).encode("ascii"))
+    except BodyError as error:
+        typer.echo(f"error: {_option_of(error.path, body)}{error.message}", err=True)
+        raise typer.Exit(2) from None
     store, _ = open_store(_database_url(database))
     try:
-        request = control.parse_application(body)
+        request = control.parse_application(checked)
         with store.transaction() as tx:
             created = control.create_application(tx, EmulatorClock(store).now_in(tx), request)
     except control.ControlError as error:
