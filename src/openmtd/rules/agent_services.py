@@ -9,6 +9,8 @@ accepting.
 - **Copying existing Self Assessment authorisations** (§2.3): a client's legacy (CESA) agents
   that have not ceased, intersected with the legacy references the agency mapped to its ARN,
   become one main relationship, once; never a supporting one.
+- **The client's known fact** (§2.4): an ITSA request names a client registered for Self
+  Assessment whose postcode on record matches the one the agent gives.
 - **Consent** (§2.2, §2.4): what a main and a supporting agent may do, and which current main
   agent a new main agent replaces.
 """
@@ -22,7 +24,8 @@ from types import MappingProxyType
 from typing import Final
 
 from openmtd.rules.agents import AgentType, ClientAgents
-from openmtd.rules.identifiers import INVITATION_ID_ALPHABET
+from openmtd.rules.errors import RuleError
+from openmtd.rules.identifiers import INVITATION_ID_ALPHABET, Postcode, postcodes_match
 
 # --------------------------------------------------------------------------------------------
 # The client's link
@@ -68,6 +71,45 @@ def client_link_path(uid: str, agency_name: str) -> str:
     if not is_client_link_uid(uid):
         raise ValueError("an agency's link id is 8 characters of the invitation-id alphabet")
     return f"{CLIENT_LINK_PREFIX}/{uid}/{normalised_agent_name(agency_name)}/{CLIENT_LINK_SERVICE}"
+
+
+# --------------------------------------------------------------------------------------------
+# The client's known fact
+# --------------------------------------------------------------------------------------------
+
+
+def check_client_known_fact(
+    supplied_postcode: str, *, registered: bool, postcode_on_record: str | None
+) -> Postcode:
+    """Refuse a request HMRC's known-fact check would refuse, in HMRC's order; the supplied
+    postcode, parsed, when it passes.
+
+    Args:
+        supplied_postcode: the client's postcode as the agent typed it.
+        registered: HMRC holds the client's name and a Self Assessment UTR (§2.4).
+        postcode_on_record: the postcode HMRC holds for the client, if any.
+
+    Raises:
+        InvalidIdentifierError: ``POSTCODE_FORMAT_INVALID`` for a malformed postcode (a
+            format fault comes before any lookup).
+        RuleError: ``CLIENT_REGISTRATION_NOT_FOUND`` when the client is not registered;
+            ``POSTCODE_DOES_NOT_MATCH`` when the postcodes differ (or none is on record).
+    """
+    postcode = Postcode.parse(supplied_postcode)
+    if not registered:
+        raise RuleError(
+            "CLIENT_REGISTRATION_NOT_FOUND",
+            "We could not find a client registered for Self Assessment with this National "
+            "Insurance number. Check the number, or ask your client whether they are "
+            "registered for Self Assessment.",
+        )
+    if not postcode_on_record or not postcodes_match(supplied_postcode, postcode_on_record):
+        raise RuleError(
+            "POSTCODE_DOES_NOT_MATCH",
+            "The postcode does not match the one HMRC holds for this client. Check it with "
+            "your client and try again.",
+        )
+    return postcode
 
 
 # --------------------------------------------------------------------------------------------

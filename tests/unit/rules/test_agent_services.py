@@ -10,6 +10,7 @@ from openmtd.rules.agent_services import (
     CLIENT_LINK_PREFIX,
     EMPTY_NAME_SEGMENT,
     LegacySaLink,
+    check_client_known_fact,
     client_link_path,
     consent,
     is_client_link_uid,
@@ -17,6 +18,8 @@ from openmtd.rules.agent_services import (
     normalised_agent_name,
 )
 from openmtd.rules.agents import AgentType, ClientAgents
+from openmtd.rules.errors import InvalidIdentifierError, RuleError
+from openmtd.rules.identifiers import Postcode
 
 MAIN = AgentType.MAIN
 SUPP = AgentType.SUPPORTING
@@ -153,3 +156,33 @@ def test_an_agency_switching_role_is_told_it_loses_the_other() -> None:
 def test_accepting_the_role_already_held_ends_nothing() -> None:
     told = consent(ClientAgents(main=ARN), ARN, MAIN)
     assert (told.replaces_main, told.ends_own_role) == (None, None)
+
+
+# --- the client's known fact -------------------------------------------------------------
+
+
+def test_a_matching_postcode_passes_and_is_parsed() -> None:
+    passed = check_client_known_fact("sw1a2aa", registered=True, postcode_on_record="SW1A 2AA")
+    assert passed == Postcode("SW1A 2AA")
+
+
+def test_a_malformed_postcode_is_refused_before_anything_else() -> None:
+    with pytest.raises(InvalidIdentifierError) as raised:
+        check_client_known_fact("not a postcode", registered=False, postcode_on_record=None)
+    assert raised.value.code == "POSTCODE_FORMAT_INVALID"
+
+
+def test_a_client_not_registered_for_self_assessment_is_not_found() -> None:
+    with pytest.raises(RuleError) as raised:
+        check_client_known_fact("SW1A 2AA", registered=False, postcode_on_record="SW1A 2AA")
+    assert raised.value.code == "CLIENT_REGISTRATION_NOT_FOUND"
+
+
+@pytest.mark.parametrize("on_record", ["AB12 3CD", "", None])
+def test_another_postcode_or_none_on_record_does_not_match(on_record: str | None) -> None:
+    with pytest.raises(RuleError) as raised:
+        check_client_known_fact("SW1A 2AA", registered=True, postcode_on_record=on_record)
+    assert raised.value.code == "POSTCODE_DOES_NOT_MATCH"
+    assert raised.value.wire_message == (
+        "The postcode provided does not match HMRC's record for the client."
+    )
