@@ -12,7 +12,12 @@ order (openmtd's choices, docs/emulator.md):
 2. when a control token is set (``OPENMTD_EMULATOR_CONTROL_TOKEN``), anything but
    ``Authorization: Bearer <token>`` → 401 ``MISSING_CONTROL_TOKEN`` or
    ``INVALID_CONTROL_TOKEN`` (the published OpenAPI document stays readable without it);
-3. a write (``POST``, ``PUT``, ``PATCH``, ``DELETE``) whose ``Content-Type`` is not
+3. with no control token, a server listening on a loopback address answers only requests
+   addressed to a loopback name (``localhost``, ``127.0.0.1``, ``[::1]``) → 403
+   ``CONTROL_HOST_NOT_ALLOWED``: a page on another site that rebinds its own name to
+   127.0.0.1 (DNS rebinding) sends its own name as ``Host`` and its own ``Origin``, which step
+   1 cannot tell from the emulator's;
+4. a write (``POST``, ``PUT``, ``PATCH``, ``DELETE``) whose ``Content-Type`` is not
    ``application/json`` (a ``charset`` other than UTF-8 included) → 415
    ``UNSUPPORTED_MEDIA_TYPE``. A request with no ``Content-Type`` at all is read as JSON: a
    browser cannot send one across sites without an ``Origin`` (step 1), and ``curl -X POST``
@@ -22,6 +27,7 @@ order (openmtd's choices, docs/emulator.md):
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -32,6 +38,12 @@ CROSS_SITE_REQUEST: Final = "CROSS_SITE_REQUEST"
 MISSING_CONTROL_TOKEN: Final = "MISSING_CONTROL_TOKEN"
 INVALID_CONTROL_TOKEN: Final = "INVALID_CONTROL_TOKEN"
 UNSUPPORTED_MEDIA_TYPE: Final = "UNSUPPORTED_MEDIA_TYPE"
+CONTROL_HOST_NOT_ALLOWED: Final = "CONTROL_HOST_NOT_ALLOWED"
+HOST_MESSAGE: Final = (
+    "Without a control token the control API answers only at a loopback address "
+    "(localhost, 127.0.0.1 or [::1]): set OPENMTD_EMULATOR_CONTROL_TOKEN to reach it by "
+    "another name"
+)
 
 CROSS_SITE_MESSAGE: Final = (
     "The control API does not accept requests from other sites: call it from your tests, "
@@ -60,6 +72,8 @@ class ControlCall:
     path: str
     scheme: str
     host: str | None
+    #: The server received the request on a loopback address (127.0.0.0/8, ::1).
+    on_loopback: bool = False
     origin: str | None = None
     fetch_site: str | None = None
     content_type: str | None = None
@@ -87,6 +101,22 @@ def _sent_from_elsewhere(call: ControlCall) -> bool:
     theirs = _origin(scheme.lower(), netloc) if separator and "/" not in netloc else None
     ours = _origin(call.scheme, call.host) if call.host else None
     return theirs is None or theirs != ours
+
+
+def is_loopback_name(host: str) -> bool:
+    """Whether a host (a name or an address, without a port) can only mean this machine."""
+    name = host.strip().strip("[]").lower().rstrip(".")
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(host: str | None) -> str:
+    parts = _origin("http", host) if host else None
+    return parts[1] if parts else ""
 
 
 def _token_refusal(call: ControlCall, token: str) -> ControlError | None:
@@ -126,6 +156,8 @@ def refusal(call: ControlCall, token: str | None) -> ControlError | None:
         refused = _token_refusal(call, token)
         if refused is not None:
             return refused
+    if not token and call.on_loopback and not is_loopback_name(_host_name(call.host)):
+        return ControlError.of(403, CONTROL_HOST_NOT_ALLOWED, HOST_MESSAGE)
     if call.method in WRITES and call.content_type is not None and not _is_json(call.content_type):
         return ControlError.of(415, UNSUPPORTED_MEDIA_TYPE, MEDIA_TYPE_MESSAGE)
     return None

@@ -39,7 +39,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from openmtd.emulator.control.access import ControlCall, refusal
+from openmtd.emulator.control.access import ControlCall, is_loopback_name, refusal
 from openmtd.emulator.oauth.errors import ServerError
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
@@ -149,6 +149,7 @@ def _control_call(scope: Scope) -> ControlCall:
         path=scope.get("path", ""),
         scheme=scope.get("scheme", "http"),
         host=host,
+        on_loopback=bool(scope.get("server")) and is_loopback_name(str(scope["server"][0])),
         origin=_header(scope, b"origin"),
         fetch_site=_header(scope, b"sec-fetch-site"),
         content_type=_header(scope, b"content-type"),
