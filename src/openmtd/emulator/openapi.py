@@ -1473,6 +1473,13 @@ def _control_paths() -> dict[str, JSON]:
     }
 
 
+def _sign_up_parts() -> tuple[JSON, JSON]:
+    """The control API's sign-up facts (schemas, paths), from their own module."""
+    from openmtd.emulator.openapi_sign_up import sign_up_paths, sign_up_schemas
+
+    return sign_up_schemas(), sign_up_paths()
+
+
 # --- the document --------------------------------------------------------------------------
 def _fraud_header_parameters() -> dict[str, JSON]:
     return {
@@ -1512,6 +1519,7 @@ def _components() -> JSON:
         **_fph_schemas(),
         **_oauth_schemas(),
         **_control_schemas(),
+        **_sign_up_parts()[0],
     }
     scopes = {scope.key: scope.display_name for scope in SCOPES.values()}
     return {
@@ -1558,6 +1566,7 @@ def _build() -> JSON:
         **_fph_paths(),
         **_oauth_paths(),
         **_control_paths(),
+        **_sign_up_parts()[1],
     }
     return {
         "openapi": OPENAPI_VERSION,

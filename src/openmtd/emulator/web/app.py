@@ -89,12 +89,14 @@ def create_app(
         api_test_support,
         api_test_users,
         control,
+        control_people,
         devhub,
         gateway,
         home,
         manage,
         oauth,
         openapi,
+        sign_up,
     )
 
     store = store or SqlStore.open(settings.database_url)
@@ -130,6 +132,7 @@ def create_app(
         api_test_users,
         api_test_support,
         api_fraud_headers,
+        sign_up,
     ):
         app.include_router(module.router)
     # HMRC's gateway answers a path with a stray trailing slash as unknown (404), not with a
@@ -137,6 +140,7 @@ def create_app(
     app.router.redirect_slashes = False
     if settings.control_enabled:
         app.include_router(control.router)
+        app.include_router(control_people.router)
         app.include_router(openapi.router)
 
     @app.exception_handler(CsrfError)

@@ -26,7 +26,14 @@ router = APIRouter(include_in_schema=False)
 
 AFTER_SIGN_IN: Final = "after_sign_in"
 PENDING_ACCOUNT: Final = "pending_account_id"
-_SAFE_TARGETS: Final = ("/oauth/continue", "/applications/manage", "/developer/applications", "/")
+_SAFE_TARGETS: Final = (
+    "/oauth/continue",
+    "/applications/manage",
+    "/developer/applications",
+    "/",
+    "/signup/begin",
+    "/reporting-obligations",
+)
 
 SIGN_IN_FAILED: Final = "Enter a correct user ID and password"
 TWO_STEP_MESSAGES: Final[dict[TwoStepFailure, str]] = {
