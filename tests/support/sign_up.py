@@ -80,6 +80,4 @@ def add_status(
     emulator: EmulatorHarness, tax_year: str, status: str, reason: str, nino: str = NINO
 ) -> None:
     with emulator.services.store.transaction() as tx:
-        tx.itsa_statuses.add(
-            StoredStatus(nino, tax_year, emulator.now(), status, reason)
-        )
+        tx.itsa_statuses.add(StoredStatus(nino, tax_year, emulator.now(), status, reason))

@@ -181,7 +181,8 @@ def _new_business_id(tx: Transaction) -> str:
     while True:
         candidate = "X" + secrets.choice(string.ascii_uppercase) + "IS"
         candidate += "".join(secrets.choice(string.digits) for _ in range(11))
-        if candidate not in taken:
+        # Unique among sign-up's income sources too: one Business Details ID space.
+        if candidate not in taken and tx.business_details.get(candidate) is None:
             return candidate
 
 
@@ -196,9 +197,14 @@ def create_business(ctx: CallContext, nino_text: str, raw: bytes) -> ApiResponse
     details = {name: value for name, value in body.items() if value is not None}
     _raise_if(_business_rules(details, uk_date(ctx.now)))
     kind = details["typeOfBusiness"]
-    if kind in PROPERTY_TYPES and any(
-        business.type_of_business == kind
-        for business in ctx.tx.sandbox.businesses(application_id=application.id, nino=nino)
+    # A property business the person signed up with counts as added (HMRC's own record).
+    signed_up = {source.type_of_business for source in ctx.tx.business_details.for_nino(nino)}
+    if kind in PROPERTY_TYPES and (
+        kind in signed_up
+        or any(
+            business.type_of_business == kind
+            for business in ctx.tx.sandbox.businesses(application_id=application.id, nino=nino)
+        )
     ):
         raise error("RULE_PROPERTY_BUSINESS_ADDED")
     business_id = _new_business_id(ctx.tx)
