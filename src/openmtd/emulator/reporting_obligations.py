@@ -106,9 +106,9 @@ def describe(status: ItsaStatus, *, agent: bool = False) -> str:
 
 def opt_out_consequences(tax_year: TaxYear, *, agent: bool = False) -> tuple[str, ...]:
     """What opting out of a year means (business rules §3.5)."""
-    you, your = ("your client", "your client's") if agent else ("you", "your")
+    you_have, your = ("your client has", "your client's") if agent else ("you have", "your")
     return (
-        f"Any quarterly updates {you} have already sent for the {tax_year.label()} tax year "
+        f"Any quarterly updates {you_have} already sent for the {tax_year.label()} tax year "
         "will be deleted.",
         f"The income must go on {your} Self Assessment tax return instead, due by "
         f"{date_text(year_end_deadline(tax_year))}.",

@@ -152,7 +152,7 @@ def _save_business(ctx: PageContext, answers: Answers, form: Form, key: str) -> 
             ctx, answers, {"income-sources": f"You can add up to {MAX_BUSINESSES} businesses"}
         )
     business, errors = read_business(form.single(), today(ctx), key)
-    errors = refused_fields(form) | errors
+    errors = errors | refused_fields(form)
     if business is None or form.refused:
         return _business_page(ctx, BusinessForm.of(form.single()), action, errors, adding=not key)
     save(ctx, answers.with_business(business))
@@ -287,7 +287,7 @@ async def save_property(request: Request, kind: str) -> Response:
             return _not_found(ctx)
         field, label, _short = PROPERTIES[kind]
         start, errors = read_start(form.single(), today(ctx), label)
-        errors = refused_fields(form) | errors
+        errors = errors | refused_fields(form)
         if start is None or form.refused:
             return _property_page(ctx, kind, form.single(), errors)
         save(ctx, answers.with_property(field, start))
