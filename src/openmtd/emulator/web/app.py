@@ -168,9 +168,11 @@ def create_app(
             return JSONResponse(spec.body(), status_code=405, headers=allow)
         if error.status_code == 404 and _wants_html(request):
             return HTMLResponse(
-                "<!doctype html><title>Page not found</title><h1>Page not found</h1>"
+                # As the edge's own 404 (edge._PAGE): a language and a main landmark.
+                '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                "<title>Page not found</title></head><body><main><h1>Page not found</h1>"
                 '<p>If you typed the web address, check it is correct.</p><p><a href="/">'
-                "Go to the emulator's home page</a></p>",
+                "Go to the emulator's home page</a></p></main></body></html>",
                 status_code=404,
             )
         if error.status_code == 404:
