@@ -111,6 +111,16 @@ def sign_up_paths() -> dict[str, JSON]:
         INVALID_REQUEST_MESSAGE,
         (people.FORMAT_REASON_KEY, "Not one of HMRC's eligibility reason keys", "/nextYear/0"),
     )
+    unknown = _control_error(
+        "A path that holds a control character is no path the emulator serves",
+        {
+            "MATCHING_RESOURCE_NOT_FOUND": _control_example(
+                "MATCHING_RESOURCE_NOT_FOUND",
+                "A resource with the name in the request can not be found in the API",
+            )
+        },
+        refused,
+    )
     not_ended = _control_example(
         people.RULE_TAX_YEAR_NOT_ENDED,
         "The 2026-27 tax year has not ended: a return for it can be filed from 2027-04-06",
@@ -142,6 +152,7 @@ def sign_up_paths() -> dict[str, JSON]:
                         {people.FORMAT_NINO: bad_nino, people.FORMAT_REASON_KEY: bad_key},
                         refused,
                     ),
+                    "404": unknown,
                 },
             }
         },
@@ -169,6 +180,7 @@ def sign_up_paths() -> dict[str, JSON]:
                         {people.FORMAT_NINO: bad_nino, people.RULE_TAX_YEAR_NOT_ENDED: not_ended},
                         refused,
                     ),
+                    "404": unknown,
                 },
             }
         },
