@@ -2,7 +2,8 @@
 
 An :class:`Endpoint` says which API it belongs to (the subscription), which versions it serves,
 whether it is user-restricted, application-restricted or open, and which scope it needs.
-:func:`call` runs the gateway's checks, in this order, then the endpoint's handler:
+:func:`admit` and :meth:`Admission.enter` run the gateway's checks, in this order, then the
+endpoint's handler runs:
 
 The web edge (``web/api.py``) turns the result into a response. Checks:
 
@@ -19,6 +20,9 @@ The web edge (``web/api.py``) turns the result into a response. Checks:
 4. Subscription → 403 ``RESOURCE_FORBIDDEN``; scope → 403 ``INVALID_SCOPE``.
 5. Fraud prevention headers are checked and the result kept for the Test Fraud Prevention
    Headers API; they never block a call (as in HMRC's sandbox).
+
+:func:`admit` runs checks 1 to 3 and :meth:`Admission.enter` check 4; the web edge runs them
+in two transactions (``web/api.py``) and keeps the header check after the handler.
 
 Every API response carries ``X-CorrelationId`` (a UUID), ``X-Content-Type-Options: nosniff``
 and ``Content-Type: application/json``; every error is HMRC's envelope.
@@ -137,61 +141,77 @@ def _check_token(token: AccessToken, now: datetime) -> None:
         raise ApiError.of(errors.INVALID_CREDENTIALS, headers=errors.WWW_AUTHENTICATE)
 
 
-#: Counts one request of an application in a one-second window; returns the window's count.
-RequestCounter = Callable[[int, int], int]
+def _count(tx: Transaction, application_id: int, window: int) -> int:
+    counted = tx.platform.count_request(application_id, window)
+    if counted == 1 and window % _SWEEP_EVERY == 0:
+        tx.platform.forget_windows_before(window - 60)
+    return counted
 
 
-def count_in(tx: Transaction) -> RequestCounter:
-    """A counter that counts in ``tx`` (the web edge counts in a short transaction of its own,
-    so the window's row is not locked for the whole request)."""
-
-    def count(application_id: int, window: int) -> int:
-        counted = tx.platform.count_request(application_id, window)
-        if counted == 1 and window % _SWEEP_EVERY == 0:
-            tx.platform.forget_windows_before(window - 60)
-        return counted
-
-    return count
-
-
-def _throttle(count_request: RequestCounter, application: Application) -> None:
+def _throttle(tx: Transaction, application: Application) -> None:
     # Rate limits count real seconds, whatever the emulator's clock says: they protect the
     # server from load, not dates from the past.
-    if count_request(application.id, int(time.time())) > application.rate_limit_per_second:
+    if _count(tx, application.id, int(time.time())) > application.rate_limit_per_second:
         raise ApiError.of(errors.MESSAGE_THROTTLED_OUT)
 
 
-def authorise(
-    tx: Transaction,
-    clock: EmulatorClock,
-    headers: Mapping[str, str],
-    endpoint: Endpoint,
-    correlation_id: str,
-    count_request: RequestCounter | None = None,
-) -> CallContext:
-    """The gateway's checks (see the module), returning who is calling and when.
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """A call past the checks that need only its token: version, credentials, rate limit.
+
+    :meth:`enter` runs the rest (subscription, scope) in the transaction the handler runs in.
+    The two are apart so the web edge can count the rate-limit window in a short transaction of
+    its own, committed before the handler starts: the window's row (and on SQLite the database's
+    write lock) is then held for one upsert, not for the whole call.
+    """
+
+    endpoint: Endpoint
+    version: str
+    now: datetime
+    headers: Mapping[str, str]
+    caller: Caller | None
+
+    def enter(self, tx: Transaction, correlation_id: str) -> CallContext:
+        """The subscription and scope checks, then who is calling and when, in ``tx``."""
+        endpoint, caller = self.endpoint, self.caller
+        if caller is None:
+            return CallContext(
+                tx, self.now, self.version, None, None, None, self.headers, correlation_id
+            )
+        if endpoint.api not in caller.application.apis:
+            raise ApiError.of(errors.RESOURCE_FORBIDDEN)
+        if endpoint.scope is not None and endpoint.scope not in caller.token.scopes:
+            raise ApiError.of(errors.INVALID_SCOPE)
+        return CallContext(
+            tx,
+            self.now,
+            self.version,
+            caller.application,
+            caller.token,
+            caller.account,
+            self.headers,
+            correlation_id,
+        )
+
+
+def admit(
+    tx: Transaction, clock: EmulatorClock, headers: Mapping[str, str], endpoint: Endpoint
+) -> Admission:
+    """The gateway's checks up to the rate limit (see the module), counting the call's window.
 
     The emulator's time comes from the clock offset read with the caller's token (or, on an
     open endpoint, read on its own).
     """
     version = _version(headers, endpoint)
     if endpoint.access is Access.OPEN:
-        now = clock.now_in(tx)
-        return CallContext(tx, now, version, None, None, None, headers, correlation_id)
+        return Admission(endpoint, version, clock.now_in(tx), headers, None)
     presented = _bearer(headers)
     if presented is None:
         raise ApiError.of(errors.MISSING_CREDENTIALS)
     caller = _caller(tx, presented)
     now = clock.at_offset(caller.clock_offset_seconds)
-    token, application = caller.token, caller.application
-    _check_token(token, now)
-    if endpoint.access is Access.USER and token.account_id is None:
+    _check_token(caller.token, now)
+    if endpoint.access is Access.USER and caller.token.account_id is None:
         raise ApiError.of(errors.INCORRECT_ACCESS_TOKEN_TYPE)
-    _throttle(count_request or count_in(tx), application)
-    if endpoint.api not in application.apis:
-        raise ApiError.of(errors.RESOURCE_FORBIDDEN)
-    if endpoint.scope is not None and endpoint.scope not in token.scopes:
-        raise ApiError.of(errors.INVALID_SCOPE)
-    return CallContext(
-        tx, now, version, application, token, caller.account, headers, correlation_id
-    )
+    _throttle(tx, caller.application)
+    return Admission(endpoint, version, now, headers, caller)
