@@ -80,9 +80,7 @@ def test_invitations_round_trip_move_and_list_newest_first(store: SqlStore) -> N
             "AAAAAAAAAAA11",
         ]
     later = T0 + timedelta(days=2)
-    moved = first.invitation.accept(later, client_signed_up=True).deauthorise(
-        later, EndedBy.CLIENT
-    )
+    moved = first.invitation.accept(later, client_signed_up=True).deauthorise(later, EndedBy.CLIENT)
     with store.transaction() as tx:
         tx.invitations.save("AAAAAAAAAAA11", moved)
     with store.transaction() as tx:

@@ -84,11 +84,15 @@ def create_app(
     """
     from openmtd.emulator.web.routes import (
         accounts,
+        agent_requests,
+        agent_services,
         api_fraud_headers,
         api_itsa_status,
         api_test_support,
         api_test_users,
+        client_authorisations,
         control,
+        control_agents,
         control_people,
         devhub,
         gateway,
@@ -133,6 +137,9 @@ def create_app(
         api_test_support,
         api_fraud_headers,
         sign_up,
+        agent_services,
+        agent_requests,
+        client_authorisations,
     ):
         app.include_router(module.router)
     # HMRC's gateway answers a path with a stray trailing slash as unknown (404), not with a
@@ -140,6 +147,7 @@ def create_app(
     app.router.redirect_slashes = False
     if settings.control_enabled:
         app.include_router(control.router)
+        app.include_router(control_agents.router)
         app.include_router(control_people.router)
         app.include_router(openapi.router)
 

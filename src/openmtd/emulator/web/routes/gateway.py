@@ -33,6 +33,9 @@ _SAFE_TARGETS: Final = (
     "/",
     "/signup/begin",
     "/reporting-obligations",
+    "/agent-services-account",
+    "/agent-client-relationships/appoint-someone-to-deal-with-HMRC-for-you/consent",
+    "/agent-client-relationships/manage-who-can-deal-with-HMRC-for-you",
 )
 
 SIGN_IN_FAILED: Final = "Enter a correct user ID and password"
