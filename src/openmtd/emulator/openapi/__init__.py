@@ -57,6 +57,7 @@ from openmtd.emulator.openapi.common import (
     _success,
 )
 from openmtd.emulator.openapi.control import (
+    _agent_parts,
     _application_fields,
     _control_error,
     _control_example,
@@ -123,6 +124,7 @@ __all__ = [
     "_WHEN",
     "ErrorSpec",
     "_accept_parameter",
+    "_agent_parts",
     "_api_headers",
     "_api_operation",
     "_application_fields",

@@ -306,6 +306,13 @@ def _control_paths() -> dict[str, JSON]:
     }
 
 
+def _agent_parts() -> JSON:
+    """The control API's agent facts (paths), from their own module."""
+    from openmtd.emulator.openapi_agents import agent_control_paths
+
+    return agent_control_paths()
+
+
 def _sign_up_parts() -> tuple[JSON, JSON]:
     """The control API's sign-up facts (schemas, paths), from their own module."""
     from openmtd.emulator.openapi_sign_up import sign_up_paths, sign_up_schemas

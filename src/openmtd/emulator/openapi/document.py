@@ -23,6 +23,7 @@ from openmtd.emulator.openapi.common import (
     _string,
 )
 from openmtd.emulator.openapi.control import (
+    _agent_parts,
     _control_paths,
     _control_schemas,
     _sign_up_parts,
@@ -138,6 +139,7 @@ def _build() -> JSON:
         **_fph_paths(),
         **_oauth_paths(),
         **_control_paths(),
+        **_agent_parts(),
         **_sign_up_parts()[1],
     }
     return {
