@@ -8,7 +8,10 @@ agent's ARN, for their client:
    to their account later (:func:`claim_enrolment`);
 3. the income sources, as Business Details, each with the signed-up tax year as its
    accounting period (§1.4);
-4. the ITSA status of each signed-up year (:func:`openmtd.rules.sign_up.sign_up_statuses`).
+4. the ITSA status of each signed-up year (:func:`openmtd.rules.sign_up.sign_up_statuses`);
+5. the agents' relationships sign-up brings: partial authorisations and legacy Self
+   Assessment links become relationships
+   (:func:`openmtd.emulator.agents.relationships.relationships_after_sign_up`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from openmtd.emulator.agents.relationships import relationships_after_sign_up
 from openmtd.emulator.sign_up.facts import (
     IR_SA,
     MTD_IT,
@@ -174,6 +178,7 @@ def complete_sign_up(tx: Transaction, now: datetime, request: SignUpRequest) -> 
                 status_reason=change.reason.value,
             )
         )
+    relationships_after_sign_up(tx, request.nino, now, arn=request.arn)
     return subscription
 
 
