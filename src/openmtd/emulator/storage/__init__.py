@@ -65,6 +65,7 @@ from openmtd.emulator.storage.oauth import (
     OAuthRepository,
     RefreshToken,
 )
+from openmtd.emulator.storage.obligations import FulfilledUpdate, FulfilledUpdateRepository
 from openmtd.emulator.storage.sessions import (
     BrowserSession,
     ClockRepository,
@@ -139,6 +140,9 @@ class Transaction(Protocol):
     @property
     def legacy_sa(self) -> LegacySaRepository: ...
 
+    @property
+    def fulfilled_updates(self) -> FulfilledUpdateRepository: ...
+
 
 class Store(Protocol):
     """Where the emulator's world lives."""
@@ -175,6 +179,8 @@ __all__ = [
     "CredentialRole",
     "EligibilityRepository",
     "Enrolment",
+    "FulfilledUpdate",
+    "FulfilledUpdateRepository",
     "Grant",
     "GrantView",
     "Group",

@@ -3,7 +3,7 @@
 One repository per module (``accounts``, ``applications``, ``oauth``, ``sessions``, ``phone``,
 ``clock``, ``itsa_statuses``, ``relationships``, ``sandbox``, ``platform``, ``agent_records``,
 ``invitations``, ``legacy_sa``, ``subscriptions``, ``business_details``, ``eligibility``,
-``returns_on_file``); this module holds
+``returns_on_file``, ``fulfilled_updates``); this module holds
 the unit of work over them and the store.
 """
 
@@ -23,6 +23,7 @@ from openmtd.emulator.adapters.db.business_details import SqlBusinessDetails
 from openmtd.emulator.adapters.db.clock import SqlClock
 from openmtd.emulator.adapters.db.eligibility import SqlEligibility
 from openmtd.emulator.adapters.db.engine import create_database_engine, migrate
+from openmtd.emulator.adapters.db.fulfilled_updates import SqlFulfilledUpdates
 from openmtd.emulator.adapters.db.invitations import SqlInvitations
 from openmtd.emulator.adapters.db.itsa_statuses import SqlItsaStatuses
 from openmtd.emulator.adapters.db.legacy_sa import SqlLegacySa
@@ -60,6 +61,7 @@ class SqlTransaction:
         self.agent_records = SqlAgentRecords(session)
         self.invitations = SqlInvitations(session)
         self.legacy_sa = SqlLegacySa(session)
+        self.fulfilled_updates = SqlFulfilledUpdates(session)
 
 
 class SqlStore:
