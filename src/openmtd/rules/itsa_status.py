@@ -203,13 +203,27 @@ class StatusHistory:
         business rules §3.4); openmtd applies the same reading to any gap (a choice, since
         HMRC does not define No Status: see docs/rules.md).
         """
-        status = self.status_for(tax_year)
-        if status not in (None, ItsaStatus.NO_STATUS):
-            return status
-        earlier = [year for year in self.years if year < tax_year]
-        if not earlier:
-            return ItsaStatus.NO_STATUS
-        return self.effective_status(tax_year.previous)
+        return status_in_force(
+            {year: history.status for year, history in self.years.items()}, tax_year
+        )
+
+
+def status_in_force(statuses: Mapping[TaxYear, ItsaStatus], tax_year: TaxYear) -> ItsaStatus:
+    """:meth:`StatusHistory.effective_status` from each year's latest status alone.
+
+    The status of the latest year up to ``tax_year`` that holds one other than ``No Status``;
+    ``No Status`` when there is none. For callers that read many customers' statuses at once
+    (the emulator's annual review) and need not build a :class:`StatusHistory` for each.
+
+    >>> status_in_force({TaxYear(2026): ItsaStatus.VOLUNTARY}, TaxYear(2027))
+    <ItsaStatus.VOLUNTARY: 'MTD Voluntary'>
+    """
+    held = [
+        year
+        for year, status in statuses.items()
+        if year <= tax_year and status is not ItsaStatus.NO_STATUS
+    ]
+    return statuses[max(held)] if held else ItsaStatus.NO_STATUS
 
 
 def inherit_no_status(current: ItsaStatus, following: ItsaStatus) -> ItsaStatus:

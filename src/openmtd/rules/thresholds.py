@@ -45,6 +45,15 @@ def threshold_for(tax_year: TaxYear) -> Decimal | None:
     return applicable[-1] if applicable else None
 
 
+def threshold_amounts() -> tuple[Decimal, ...]:
+    """Every threshold amount any year has, ascending.
+
+    >>> threshold_amounts()
+    (Decimal('20000'), Decimal('30000'), Decimal('50000'))
+    """
+    return tuple(sorted({amount for _, amount in _THRESHOLDS}))
+
+
 def basis_year(tax_year: TaxYear) -> TaxYear:
     """The tax year whose return decides ``tax_year``'s status: two years before it."""
     return tax_year.shift(-2)

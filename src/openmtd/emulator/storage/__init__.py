@@ -10,7 +10,8 @@ Only hashes of authorisation codes, tokens, client secrets and browser-session i
 
 Used by: ``gateway`` (accounts, two-step, identity), ``devhub`` (applications), ``oauth``
 (codes, grants, tokens), ``web`` (browser sessions), ``clock`` (the clock offset),
-``agents`` (agent services accounts, authorisation requests, relationships).
+``agents`` (agent services accounts, authorisation requests, relationships),
+``annual_review`` and ``population`` (many customers at once, in bulk).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from openmtd.emulator.storage.agents import (
     LegacySaRepository,
     StoredInvitation,
 )
+from openmtd.emulator.storage.annual_review import AnnualReviewRepository
 from openmtd.emulator.storage.apis import (
     Caller,
     Checkpoint,
@@ -66,6 +68,7 @@ from openmtd.emulator.storage.oauth import (
     RefreshToken,
 )
 from openmtd.emulator.storage.obligations import FulfilledUpdate, FulfilledUpdateRepository
+from openmtd.emulator.storage.population import PopulationRepository
 from openmtd.emulator.storage.sessions import (
     BrowserSession,
     ClockRepository,
@@ -141,6 +144,12 @@ class Transaction(Protocol):
     def legacy_sa(self) -> LegacySaRepository: ...
 
     @property
+    def annual_review(self) -> AnnualReviewRepository: ...
+
+    @property
+    def population(self) -> PopulationRepository: ...
+
+    @property
     def fulfilled_updates(self) -> FulfilledUpdateRepository: ...
 
 
@@ -166,6 +175,7 @@ __all__ = [
     "AffinityGroup",
     "AgentRecord",
     "AgentRecordRepository",
+    "AnnualReviewRepository",
     "Application",
     "ApplicationRepository",
     "AuthorizationCode",
@@ -194,6 +204,7 @@ __all__ = [
     "OAuthRepository",
     "PhoneRepository",
     "PlatformRepository",
+    "PopulationRepository",
     "RefreshToken",
     "Relationship",
     "RelationshipRepository",

@@ -3,8 +3,8 @@
 One repository per module (``accounts``, ``applications``, ``oauth``, ``sessions``, ``phone``,
 ``clock``, ``itsa_statuses``, ``relationships``, ``sandbox``, ``platform``, ``agent_records``,
 ``invitations``, ``legacy_sa``, ``subscriptions``, ``business_details``, ``eligibility``,
-``returns_on_file``, ``fulfilled_updates``); this module holds
-the unit of work over them and the store.
+``returns_on_file``, ``fulfilled_updates``, ``annual_review``, ``population``); this
+module holds the unit of work over them and the store.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from openmtd.emulator.adapters.db import tables as t
 from openmtd.emulator.adapters.db.accounts import SqlAccounts
 from openmtd.emulator.adapters.db.agent_records import SqlAgentRecords
+from openmtd.emulator.adapters.db.annual_review import SqlAnnualReview
 from openmtd.emulator.adapters.db.applications import SqlApplications
 from openmtd.emulator.adapters.db.business_details import SqlBusinessDetails
 from openmtd.emulator.adapters.db.clock import SqlClock
@@ -30,6 +31,7 @@ from openmtd.emulator.adapters.db.legacy_sa import SqlLegacySa
 from openmtd.emulator.adapters.db.oauth import SqlOAuth
 from openmtd.emulator.adapters.db.phone import SqlPhone
 from openmtd.emulator.adapters.db.platform import SqlPlatform
+from openmtd.emulator.adapters.db.population import SqlPopulation
 from openmtd.emulator.adapters.db.relationships import SqlRelationships
 from openmtd.emulator.adapters.db.returns_on_file import SqlReturns
 from openmtd.emulator.adapters.db.sandbox import SqlSandboxData
@@ -61,6 +63,8 @@ class SqlTransaction:
         self.agent_records = SqlAgentRecords(session)
         self.invitations = SqlInvitations(session)
         self.legacy_sa = SqlLegacySa(session)
+        self.annual_review = SqlAnnualReview(session)
+        self.population = SqlPopulation(session)
         self.fulfilled_updates = SqlFulfilledUpdates(session)
 
 

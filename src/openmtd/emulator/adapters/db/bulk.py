@@ -1,0 +1,68 @@
+"""Bulk writes: many rows in one statement's worth of round trips.
+
+SQLite: one prepared ``INSERT`` run by the driver's ``executemany`` (in process, so no round
+trips to save, only Python per row). PostgreSQL: ``COPY ... FROM STDIN`` on the session's own
+connection (psycopg streams the rows; the fastest way in). Either way in the caller's
+transaction, with the values converted as SQLAlchemy would convert them for that database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+
+_Processor = Callable[[Any], Any] | None
+
+
+def _processors(connection: Connection, table: Table, columns: Sequence[str]) -> list[_Processor]:
+    dialect = connection.dialect
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+
+
+def _converted(rows: Iterable[Sequence[Any]], processors: list[_Processor]) -> list[list[Any]]:
+    """Rows with each value as the driver takes it. A value that is the very object the
+    previous row held (a batch's one timestamp) is converted once."""
+    active = [(index, process) for index, process in enumerate(processors) if process]
+    last: dict[int, tuple[Any, Any]] = {}
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, process in active:
+            value = values[index]
+            if value is None:
+                continue
+            seen = last.get(index)
+            if seen is not None and seen[0] is value:
+                values[index] = seen[1]
+            else:
+                values[index] = out = process(value)
+                last[index] = (value, out)
+        converted.append(values)
+    return converted
+
+
+def insert_rows(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows`` (values in the order of ``columns``) into ``table``."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        # SQLAlchemy's own connection, so COPY joins its transaction; psycopg adapts Decimal,
+        # date and aware datetime values itself.
+        driver: Any = connection.connection.dbapi_connection
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
+        _converted(rows, _processors(connection, table, columns)),
+    )
