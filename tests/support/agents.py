@@ -4,6 +4,7 @@ posting forms the way the pages do (with the session's CSRF token)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -15,6 +16,7 @@ from support.emulator import PASSWORD, EmulatorHarness, csrf_token
 CLIENT_NINO = "AA123456A"
 OTHER_NINO = "AB123456C"
 CLIENT_POSTCODE = "SW1A 2AA"
+CLIENT_BORN = date(1980, 2, 29)
 AGENCY_UTR = "1000057161"
 OTHER_AGENCY_UTR = str(SaUtr.generate("000057162"))
 _LINK = re.compile(r'id="client-link" class="path">([^<]+)<')
@@ -120,6 +122,7 @@ def person(
         last_name=details.pop("last_name", "Patel"),
         email=details.pop("email", f"person{number}@example.test"),
         nino=nino,
+        date_of_birth=details.pop("date_of_birth", CLIENT_BORN),
         address=Address("2 Albert Terrace", postcode=postcode),
         enrolments=tuple(enrolments),
         **details,

@@ -111,6 +111,10 @@ class Answers:
     next_key: int = 1
     #: The years the gate offered (``2026-27``), so a page cannot offer any other.
     offered_years: tuple[str, ...] = field(default=())
+    #: An agent signing a client up: the client's NINO and the agency's ARN (both None when
+    #: the person signs themself up), so the same pages serve the agent's journey.
+    client_nino: str | None = None
+    arn: str | None = None
 
     @property
     def income_sources(self) -> frozenset[IncomeSource]:
@@ -164,6 +168,8 @@ class Answers:
             "paperless": self.paperless,
             "nextKey": self.next_key,
             "offeredYears": list(self.offered_years),
+            "clientNino": self.client_nino,
+            "arn": self.arn,
         }
 
     @classmethod
@@ -181,6 +187,8 @@ class Answers:
                 paperless=value["paperless"] is True,
                 next_key=int(value["nextKey"]),
                 offered_years=tuple(str(year) for year in value["offeredYears"]),
+                client_nino=_optional_text(value.get("clientNino")),
+                arn=_optional_text(value.get("arn")),
             )
         except (KeyError, TypeError, ValueError):
             return None

@@ -86,6 +86,7 @@ def create_app(
         accounts,
         agent_requests,
         agent_services,
+        agent_sign_up,
         api_fraud_headers,
         api_itsa_status,
         api_test_support,
@@ -139,6 +140,7 @@ def create_app(
         sign_up,
         agent_services,
         agent_requests,
+        agent_sign_up,
         client_authorisations,
     ):
         app.include_router(module.router)

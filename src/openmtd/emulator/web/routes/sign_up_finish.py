@@ -15,7 +15,6 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from openmtd.emulator.sign_up import gate
 from openmtd.emulator.sign_up.answers import date_text
 from openmtd.emulator.sign_up.complete import (
     AlreadySubscribedError,
@@ -35,7 +34,10 @@ from openmtd.emulator.web.sign_up_session import (
     INCOME_SOURCES,
     PAPERLESS,
     TAX_YEAR,
+    begin_of,
+    confirmation_of,
     forget,
+    gate_for,
     in_journey,
     post,
     save,
@@ -159,13 +161,13 @@ def _confirm(ctx: PageContext, account: Account, answers: Answers, _form: Form) 
     if missing is not None:
         return redirect(ctx, missing)
     # The gate again: the person may have been signed up, or their eligibility changed.
-    result = gate.check(ctx.tx, account, ctx.now)
+    result = gate_for(ctx, account, answers)
     if result.stop is not None or result.person is None or result.decision is None:
-        return redirect(ctx, BEGIN)
+        return redirect(ctx, begin_of(answers))
     assert answers.tax_year is not None
     year = TaxYear.parse(answers.tax_year)
     if year not in result.decision.years:
-        return redirect(ctx, BEGIN)
+        return redirect(ctx, begin_of(answers))
     request = SignUpRequest(
         nino=result.person.nino,
         utr=result.person.utr,
@@ -173,15 +175,16 @@ def _confirm(ctx: PageContext, account: Account, answers: Answers, _form: Form) 
         businesses=answers.businesses,
         uk_property=answers.uk_property,
         foreign_property=answers.foreign_property,
-        group_id=account.group.id,
+        group_id=result.person.group_id,
+        arn=answers.arn,
         paperless=True,
     )
     try:
         complete_sign_up(ctx.tx, ctx.now, request)
     except AlreadySubscribedError:
-        return redirect(ctx, BEGIN)
+        return redirect(ctx, begin_of(answers))
     forget(ctx)
-    return redirect(ctx, CONFIRMATION)
+    return redirect(ctx, confirmation_of(ctx, answers))
 
 
 @router.post(CHECK_ANSWERS)

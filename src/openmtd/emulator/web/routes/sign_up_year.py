@@ -15,17 +15,17 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from openmtd.emulator.sign_up import gate
 from openmtd.emulator.sign_up.journey import Answers
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
 from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import page, redirect
 from openmtd.emulator.web.sign_up_session import (
-    BEGIN,
     CHECK_ANSWERS,
     INCOME_SOURCES,
     TAX_YEAR,
+    begin_of,
+    gate_for,
     in_journey,
     post,
     save,
@@ -76,7 +76,7 @@ _FORCED: Final[dict[Outcome, tuple[str, tuple[str, ...]]]] = {
 
 def _decision(ctx: PageContext, account: Account, answers: Answers) -> SignUpDecision | None:
     """The gate's decision now; None when the gate would now stop, or offers other years."""
-    result = gate.check(ctx.tx, account, ctx.now)
+    result = gate_for(ctx, account, answers)
     decision = result.decision
     if result.stop is not None or decision is None:
         return None
@@ -130,14 +130,14 @@ def tax_year_page(request: Request) -> Response:
         account, answers = held
         decision = _decision(ctx, account, answers)
         if decision is None:
-            return redirect(ctx, BEGIN)
+            return redirect(ctx, begin_of(answers))
         return _page(ctx, decision, answers, {})
 
 
 def _choose(ctx: PageContext, account: Account, answers: Answers, form: Form) -> Response:
     decision = _decision(ctx, account, answers)
     if decision is None:
-        return redirect(ctx, BEGIN)
+        return redirect(ctx, begin_of(answers))
     if len(decision.years) == 1:
         year = decision.years[0]
     else:
