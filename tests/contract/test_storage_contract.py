@@ -32,6 +32,7 @@ from openmtd.emulator.storage import (
     Application,
     AuthorizationCode,
     BrowserSession,
+    BusinessDetails,
     Checkpoint,
     ClientSecret,
     CredentialRole,
@@ -43,9 +44,12 @@ from openmtd.emulator.storage import (
     NewAccount,
     NewApplication,
     RefreshToken,
+    ReturnOnFile,
     StoredBusiness,
+    StoredEligibility,
     StoredInvitation,
     StoredStatus,
+    Subscription,
     TextMessage,
     TwoStepMethod,
 )
@@ -268,6 +272,23 @@ def _populate_everything(store: SqlStore) -> None:
         tx.platform.record_feedback(
             HeaderFeedback(application.id, "api", "GET", "/p", T0, None, {"code": "VALID_HEADERS"})
         )
+        tx.subscriptions.add(
+            Subscription("AA123456A", "XJIT00000328268", "1000057161", "2026-27", T0)
+        )
+        tx.business_details.add(
+            BusinessDetails(
+                "XBIS12345678910",
+                "AA123456A",
+                "XJIT00000328268",
+                "uk-property",
+                date(2026, 4, 6),
+                date(2027, 4, 5),
+                T0,
+                contextual_tax_year="2024-25",
+            )
+        )
+        tx.eligibility.put(StoredEligibility("AA123456A", "2026-27", ("Death",), T0))
+        tx.returns.put(ReturnOnFile("AA123456A", "2024-25", date(2025, 6, 1), T0))
 
 
 def _row_counts(store: SqlStore) -> dict[str, int]:
