@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,85 @@ def test_an_agent_is_authorised_by_a_client_and_reads_their_status(
     assert answer.json()["itsaStatuses"][0]["itsaStatusDetails"][0]["status"] == "MTD Voluntary"
     for name in ("agent-services-account", "request-sent", "consent"):
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_agent_copies_a_self_assessment_authorisation_and_signs_the_client_up(
+    page: Page, live: Live, tmp_path: Path
+) -> None:
+    live.account(
+        AffinityGroup.INDIVIDUAL,
+        first_name="Sam",
+        last_name="Patel",
+        email="sam@example.com",
+        confidence_level=250,
+        nino=NINO,
+        date_of_birth=date(1980, 2, 29),
+        address=Address("2 Albert Terrace", postcode="SW1A 2AA"),
+        enrolments=(Enrolment("IR-SA", "UTR", "1000057161"),),
+    )
+    added = httpx.post(
+        f"{live.base}/emulator/people/{NINO}/legacy-sa-agents", json={"saAgentReference": "SA0001"}
+    )
+    assert added.status_code == 201, added.text
+    agent = live.account(
+        AffinityGroup.AGENT,
+        first_name="Alex",
+        last_name="Morgan",
+        email="alex@morgan.test",
+        enrolments=(
+            Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", "TARN0000001"),
+            Enrolment("IR-SA-AGENT", "IRAgentReference", "SA0001"),
+        ),
+    )
+
+    page.goto(f"{live.base}/agent-services-account")
+    _sign_in(page, agent)
+    _heading(page, "Your agent services account")
+    page.click("main a[href='/agent-services-account/copy-self-assessment-authorisations']")
+    _heading(page, "Copy existing Self Assessment authorisations")
+    page.click("#copy-own")
+    _heading(page, "Self Assessment authorisations copied")
+    page.goto(f"{live.base}/agent-services-account")
+    page.click("main a[href='/agent-services-account/sign-up-client']")
+
+    _heading(page, "Enter your client's details")
+    page.fill("#first_name", "Sam")
+    page.fill("#last_name", "Smith")
+    page.fill("#nino", "AA 12 34 56 A")
+    page.fill("#date_of_birth", "29")
+    page.fill("#dob_month", "2")
+    page.fill("#dob_year", "1980")
+    page.click("#continue")
+    expect(page.locator(".error-summary")).to_contain_text("We could not find your client")
+    assert_no_axe_violations(page)
+    page.fill("#last_name", "Patel")
+    page.click("#continue")
+
+    expect(page.locator("h1")).to_contain_text("Making Tax Digital for Income Tax")
+    assert_no_axe_violations(page)
+    if page.locator("input[name=tax_year]").count():
+        page.check("#tax_year")  # the current tax year
+    page.click("#continue")
+    _heading(page, "Your income sources")
+    page.click("#add-uk-property")
+    page.check("#start_choice-before")
+    page.click("#continue")
+    _heading(page, "Your income sources")
+    page.click("#continue")
+    _heading(page, "Check your answers")
+    page.click("#confirm")
+
+    expect(page.locator("h1")).to_contain_text(
+        "Your client is signed up for Making Tax Digital for Income Tax from"
+    )
+    expect(page.locator("h1")).to_contain_text("onwards")
+    assert_no_axe_violations(page)
+    page.screenshot(path=str(tmp_path / "client-signed-up.png"), full_page=True)
+    page.click("main a.button")  # Your clients
+    _heading(page, "Your clients")
+    expect(page.locator(f"#client-{NINO}-main")).to_contain_text("Sam Patel")
+    with live.transaction() as tx:
+        (relationship,) = tx.relationships.active(client_nino=NINO)
+    assert (relationship.arn, relationship.agent_type) == ("TARN0000001", "main")
+    assert relationship.sa_agent_reference == "SA0001"
+    assert (tmp_path / "client-signed-up.png").read_bytes().startswith(b"\x89PNG")
