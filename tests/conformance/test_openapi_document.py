@@ -24,6 +24,7 @@ from .hmrc_oas import emulator_document, schema_errors
 #: The JSON endpoints (everything else the emulator serves is a browser page).
 API_PREFIXES = (
     "/individuals/",
+    "/obligations/",
     "/create-test-user/",
     "/test/",
     "/oauth/authorize",

@@ -176,8 +176,12 @@ ACCEPTS = st.sampled_from(["right", "right", "right", "right", "other version", 
 TOKENS = st.sampled_from(["user", "user", "user", "application", "made up", "not bearer", None])
 
 
+#: The version each API serves, by path prefix (everything else is 1.0).
+VERSIONS = {"/individuals/person/": "2.0", "/individuals/business/": "2.0", "/obligations/": "3.0"}
+
+
 def _accept(choice: str | None, path: str) -> str | None:
-    version = "2.0" if path.startswith("/individuals/person/") else "1.0"
+    version = next((v for prefix, v in VERSIONS.items() if path.startswith(prefix)), "1.0")
     return {
         "right": f"application/vnd.hmrc.{version}+json",
         "other version": "application/vnd.hmrc.9.9+json",
@@ -269,6 +273,12 @@ def _steer_body(case: Any, data: st.DataObject, world: FuzzWorld) -> None:
             body["scope"] = "read:self-assessment"
     elif path == "/emulator/applications":
         body["redirectUris"] = [REDIRECT_URI]
+    elif path == "/emulator/obligations/{nino}/fulfil":
+        # The fuzz world's test business has 2026-27's periods (its status is set).
+        body.pop("taxYear", None)
+        body.update(periodStartDate="2026-04-06", periodEndDate="2026-07-05")
+        if data.draw(st.booleans(), label="its business"):
+            body["businessId"] = world.business_id
 
 
 def _send(world: FuzzWorld, case: Any) -> Any:

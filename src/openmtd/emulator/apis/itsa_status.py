@@ -218,8 +218,17 @@ def _active(enrolment: Enrolment | None) -> Enrolment | None:
 # --- 3: who may see the client's statuses -----------------------------------------------------
 
 
-def may_see(tx: Transaction, caller: Account | None, client: Client) -> bool:
-    """HMRC's enrolment and delegated-auth predicate for this endpoint (wire facts §1.3.2)."""
+def may_see(
+    tx: Transaction,
+    caller: Account | None,
+    client: Client,
+    operation: Operation = Operation.RETRIEVE_ITSA_STATUS,
+) -> bool:
+    """HMRC's enrolment and delegated-auth predicate (wire facts §1.3.2) for ``operation``.
+
+    The other MTD APIs' endpoints (Business Details, Obligations) call it with their own
+    operation: an agent's role is checked with :func:`openmtd.rules.agents.agent_may`.
+    """
     if caller is None:
         return False
     if caller.affinity_group is AffinityGroup.INDIVIDUAL:
@@ -232,7 +241,7 @@ def may_see(tx: Transaction, caller: Account | None, client: Client) -> bool:
     if agent is None:
         return False
     relationships = tx.relationships.active(arn=agent.identifier_value, client_nino=client.nino)
-    return any(_delegates(relationship, client) for relationship in relationships)
+    return any(_delegates(relationship, client, operation) for relationship in relationships)
 
 
 def _holds_mtd_it(caller: Account, client: Client) -> bool:
@@ -240,12 +249,12 @@ def _holds_mtd_it(caller: Account, client: Client) -> bool:
     return enrolment is not None and enrolment.identifier_value == client.mtditid
 
 
-def _delegates(relationship: Relationship, client: Client) -> bool:
-    """Whether an active relationship gives delegated access to this client's ITSA status."""
+def _delegates(relationship: Relationship, client: Client, operation: Operation) -> bool:
+    """Whether an active relationship gives delegated access to ``operation`` for the client."""
     if relationship.client_mtditid not in (None, client.mtditid):
         return False
     agent_type = _agent_type(relationship.agent_type)
-    return agent_type is not None and agent_may(agent_type, Operation.RETRIEVE_ITSA_STATUS)
+    return agent_type is not None and agent_may(agent_type, operation)
 
 
 def _agent_type(stored: str) -> AgentType | None:

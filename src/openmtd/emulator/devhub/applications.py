@@ -20,6 +20,8 @@ from openmtd.emulator.storage import Application, NewApplication, Transaction
 #: The APIs the emulator serves, by the names the control API uses.
 EMULATED_APIS: Final = (
     "self-assessment-individual-details",
+    "business-details",
+    "obligations",
     "self-assessment-test-support",
     "create-test-user",
     "agent-authorisation",

@@ -19,6 +19,12 @@ The package holds one module per API's part beside the shared builders
 (:mod:`~openmtd.emulator.openapi.document`); every name is re-exported here.
 """
 
+from openmtd.emulator.openapi.business_details import (
+    BUSINESS_ID_PATTERN,
+    TAG_BUSINESS_DETAILS,
+    business_details_paths,
+    business_details_schemas,
+)
 from openmtd.emulator.openapi.common import (
     _STATUS_TEXT,
     _WHEN,
@@ -87,6 +93,11 @@ from openmtd.emulator.openapi.oauth import (
     _oauth_paths,
     _oauth_schemas,
 )
+from openmtd.emulator.openapi.obligations import (
+    TAG_OBLIGATIONS,
+    obligations_paths,
+    obligations_schemas,
+)
 from openmtd.emulator.openapi.test_support import (
     _CHECKPOINT_ID,
     _SATS_NINO_PATH,
@@ -104,6 +115,7 @@ from openmtd.emulator.openapi.test_users import (
 )
 
 __all__ = [
+    "BUSINESS_ID_PATTERN",
     "FRAUD_PREVENTION_HEADERS",
     "JSON",
     "NINO_DESCRIPTION",
@@ -111,11 +123,13 @@ __all__ = [
     "PATH",
     "POSTCODE_PATTERN",
     "SATS_PREFIX",
+    "TAG_BUSINESS_DETAILS",
     "TAG_CONTROL",
     "TAG_CTU",
     "TAG_FPH",
     "TAG_ITSA",
     "TAG_OAUTH",
+    "TAG_OBLIGATIONS",
     "TAG_SATS",
     "TAX_YEAR_DESCRIPTION",
     "_CHECKPOINT_ID",
@@ -171,4 +185,8 @@ __all__ = [
     "_string",
     "_success",
     "build_document",
+    "business_details_paths",
+    "business_details_schemas",
+    "obligations_paths",
+    "obligations_schemas",
 ]

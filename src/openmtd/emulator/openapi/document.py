@@ -7,6 +7,11 @@ import copy
 import functools
 
 from openmtd.emulator.oauth.scopes import SCOPES
+from openmtd.emulator.openapi.business_details import (
+    TAG_BUSINESS_DETAILS,
+    business_details_paths,
+    business_details_schemas,
+)
 from openmtd.emulator.openapi.common import (
     FRAUD_PREVENTION_HEADERS,
     JSON,
@@ -39,6 +44,11 @@ from openmtd.emulator.openapi.itsa_status import (
 from openmtd.emulator.openapi.oauth import (
     _oauth_paths,
     _oauth_schemas,
+)
+from openmtd.emulator.openapi.obligations import (
+    TAG_OBLIGATIONS,
+    obligations_paths,
+    obligations_schemas,
 )
 from openmtd.emulator.openapi.test_support import (
     _sats_paths,
@@ -87,6 +97,8 @@ def _components() -> JSON:
         ),
         "ErrorItem": error_item,
         **_itsa_status_schemas(),
+        **business_details_schemas(),
+        **obligations_schemas(),
         **_sats_schemas(),
         **_ctu_schemas(),
         **_fph_schemas(),
@@ -134,6 +146,8 @@ def _components() -> JSON:
 def _build() -> JSON:
     paths: JSON = {
         "/individuals/person/itsa-status/{nino}/{taxYear}": _retrieve_itsa_status(),
+        **business_details_paths(),
+        **obligations_paths(),
         **_sats_paths(),
         **_ctu_paths(),
         **_fph_paths(),
@@ -156,7 +170,16 @@ def _build() -> JSON:
         },
         "tags": [
             {"name": name}
-            for name in (TAG_ITSA, TAG_SATS, TAG_CTU, TAG_FPH, TAG_OAUTH, TAG_CONTROL)
+            for name in (
+                TAG_ITSA,
+                TAG_BUSINESS_DETAILS,
+                TAG_OBLIGATIONS,
+                TAG_SATS,
+                TAG_CTU,
+                TAG_FPH,
+                TAG_OAUTH,
+                TAG_CONTROL,
+            )
         ],
         "paths": paths,
         "components": _components(),

@@ -87,13 +87,16 @@ def create_app(
         agent_requests,
         agent_services,
         agent_sign_up,
+        api_business_details,
         api_fraud_headers,
         api_itsa_status,
+        api_obligations,
         api_test_support,
         api_test_users,
         client_authorisations,
         control,
         control_agents,
+        control_obligations,
         control_people,
         devhub,
         gateway,
@@ -134,6 +137,8 @@ def create_app(
         manage,
         devhub,
         api_itsa_status,
+        api_business_details,
+        api_obligations,
         api_test_users,
         api_test_support,
         api_fraud_headers,
@@ -151,6 +156,7 @@ def create_app(
         app.include_router(control.router)
         app.include_router(control_agents.router)
         app.include_router(control_people.router)
+        app.include_router(control_obligations.router)
         app.include_router(openapi.router)
 
     @app.exception_handler(CsrfError)
