@@ -1,0 +1,215 @@
+"""A world for the in-process tests of the MTD APIs (Business Details, Obligations): an
+application, a customer holding ``HMRC-MTD-IT``, user tokens through ``/oauth/token``, ITSA
+statuses, a subscription and income sources seeded through storage, test businesses made
+through Self Assessment Test Support, and agents with relationships."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from httpx2 import Response
+
+from openmtd.emulator.devhub.applications import CreatedApplication
+from openmtd.emulator.oauth import journey
+from openmtd.emulator.oauth.authorize import AuthorizeRequest
+from openmtd.emulator.storage import (
+    Account,
+    Address,
+    AffinityGroup,
+    BusinessDetails,
+    Enrolment,
+    StoredStatus,
+    Subscription,
+)
+from support.emulator import REDIRECT_URI, EmulatorHarness
+
+NINO = "AA123456A"
+MTDITID = "XAIT00000000001"
+ARN = "TARN0000001"
+READ = ("read:self-assessment",)
+SATS = "/individuals/self-assessment-test-support"
+AT = datetime(2026, 5, 1, 10, 0, tzinfo=UTC)
+
+NOT_AUTHORISED = (403, "CLIENT_OR_AGENT_NOT_AUTHORISED", "The client or agent is not authorised")
+NOT_ENROLLED = (403, "CLIENT_NOT_MTD_ENROLLED", "The client does not have an active MTD enrolment")
+NOT_FOUND = (404, "MATCHING_RESOURCE_NOT_FOUND", "Matching resource not found")
+FORMAT_NINO = (400, "FORMAT_NINO", "The NINO format is invalid")
+BAD_SCENARIO = (400, "RULE_INCORRECT_GOV_TEST_SCENARIO", "The Gov-Test-Scenario was not found")
+
+
+def mtd_it(mtditid: str = MTDITID) -> Enrolment:
+    return Enrolment("HMRC-MTD-IT", "MTDITID", mtditid)
+
+
+def agent_services(arn: str = ARN) -> Enrolment:
+    return Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", arn)
+
+
+@dataclass
+class World:
+    emulator: EmulatorHarness
+    created: CreatedApplication
+    customer: Account
+
+    def token(
+        self,
+        account: Account | None = None,
+        scopes: tuple[str, ...] = READ,
+        created: CreatedApplication | None = None,
+    ) -> str:
+        """A user-restricted access token for ``account`` (the customer), via /oauth/token."""
+        created = created or self.created
+        request = AuthorizeRequest(
+            client_id=created.application.client_id,
+            redirect_uri=REDIRECT_URI,
+            scopes=scopes,
+            state=None,
+            code_challenge=None,
+            code_challenge_method=None,
+        )
+        with self.emulator.services.store.transaction() as tx:
+            redirect = journey.grant(
+                tx, request, account or self.customer, self.emulator.services.clock.now_in(tx)
+            )
+        assert redirect.code is not None
+        response = self.emulator.client.post(
+            "/oauth/token",
+            data={
+                "grant_type": "authorization_code",
+                "client_id": created.application.client_id,
+                "client_secret": created.client_secret,
+                "redirect_uri": REDIRECT_URI,
+                "code": redirect.code,
+            },
+        )
+        assert response.status_code == 200, response.text
+        token = response.json()["access_token"]
+        assert isinstance(token, str)
+        return token
+
+    def get(
+        self,
+        url: str,
+        version: str,
+        *,
+        token: str | None = None,
+        as_account: Account | None = None,
+        scenario: str | None = None,
+        params: Mapping[str, str] | None = None,
+    ) -> Response:
+        """GET ``url`` with the API's version, as the customer unless told."""
+        headers = {
+            "Accept": f"application/vnd.hmrc.{version}+json",
+            "Authorization": f"Bearer {token or self.token(as_account)}",
+        }
+        if scenario is not None:
+            headers["Gov-Test-Scenario"] = scenario
+        return self.emulator.client.get(url, headers=headers, params=params)
+
+    # --- state -------------------------------------------------------------------------------
+    def status(self, tax_year: str, status: str = "MTD Voluntary", *, nino: str = NINO) -> None:
+        with self.emulator.services.store.transaction() as tx:
+            tx.itsa_statuses.add(
+                StoredStatus(nino, tax_year, AT, status, "Sign up - no return available", None)
+            )
+
+    def subscription(self, tax_year: str) -> None:
+        with self.emulator.services.store.transaction() as tx:
+            assert tx.subscriptions.add(
+                Subscription(NINO, MTDITID, "1000057161", tax_year, signed_up_at=AT)
+            )
+
+    def signed_up_business(
+        self, business_id: str, kind: str = "self-employment", **extra: Any
+    ) -> None:
+        """An income source as sign-up keeps it (HMRC's own record)."""
+        details: dict[str, Any] = {}
+        if kind == "self-employment":
+            details = {
+                "trading_name": "Ida's Plumbing",
+                "trading_type": "Plumber",
+                "address": Address(line1="1 Pipe Street", line2="Leeds", postcode="TS1 1PA"),
+                "trading_start_date": date(2025, 5, 1),
+            }
+        details.update(extra)
+        with self.emulator.services.store.transaction() as tx:
+            tx.business_details.add(
+                BusinessDetails(
+                    business_id=business_id,
+                    nino=NINO,
+                    mtditid=MTDITID,
+                    type_of_business=kind,
+                    accounting_period_start=date(2026, 4, 6),
+                    accounting_period_end=date(2027, 4, 5),
+                    created_at=AT,
+                    **details,
+                )
+            )
+
+    def test_business(
+        self, body: Mapping[str, Any], *, created: CreatedApplication | None = None
+    ) -> str:
+        """A test business made through Self Assessment Test Support; its business ID."""
+        token = self.token(scopes=("write:self-assessment",), created=created)
+        response = self.emulator.client.post(
+            f"{SATS}/business/{NINO}",
+            headers={"Accept": "application/vnd.hmrc.1.0+json", "Authorization": f"Bearer {token}"},
+            json=dict(body),
+        )
+        assert response.status_code == 201, response.text
+        business_id = response.json()["businessId"]
+        assert isinstance(business_id, str)
+        return business_id
+
+    # --- who calls ---------------------------------------------------------------------------
+    def agent(self, arn: str = ARN) -> Account:
+        return self.emulator.account(
+            affinity_group=AffinityGroup.AGENT,
+            enrolments=(agent_services(arn),),
+            email=f"{arn.lower()}@example.com",
+        )
+
+    def relationship(self, agent_type: str, *, arn: str = ARN, ended: bool = False) -> None:
+        with self.emulator.services.store.transaction() as tx:
+            now = self.emulator.services.clock.now_in(tx)
+            made = tx.relationships.add(arn, NINO, agent_type, now, MTDITID)
+            if ended:
+                tx.relationships.end(made.id, now)
+
+
+def make_world(emulator: EmulatorHarness) -> World:
+    """The world each test module's ``world`` fixture gives."""
+    created = emulator.application(rate_limit_per_second=1000)
+    customer = emulator.account(nino=NINO, enrolments=(mtd_it(),))
+    return World(emulator, created, customer)
+
+
+def assert_platform_headers(response: Response) -> None:
+    correlation_id = response.headers["x-correlationid"]
+    assert str(uuid.UUID(correlation_id)) == correlation_id
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"] == "application/json"
+
+
+def assert_error(response: Response, spec: tuple[int, str, str]) -> None:
+    status, code, message = spec
+    assert response.status_code == status, response.text
+    assert response.json() == {"code": code, "message": message}
+    assert_platform_headers(response)
+
+
+def assert_invalid_request(response: Response, *specs: tuple[int, str, str]) -> None:
+    """400 INVALID_REQUEST with exactly these errors, sorted by code."""
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "code": "INVALID_REQUEST",
+        "message": "Invalid request",
+        "errors": [
+            {"code": code, "message": message}
+            for _, code, message in sorted(specs, key=lambda s: s[1])
+        ],
+    }
