@@ -23,26 +23,9 @@ from openmtd.emulator.settings import EmulatorSettings, sqlite_url
 from openmtd.emulator.storage import Account, Address, AffinityGroup, Enrolment, StoredStatus
 from openmtd.emulator.web.app import create_app
 from openmtd.rules.identifiers import Arn, MtdItId
+from support.axe import assert_no_axe_violations
 from support.emulator import FAST_HASHING
 from support.live_server import serve_in_thread
-
-try:
-    from support.axe import assert_no_axe_violations
-except ImportError:  # the shared axe harness (tests/support/axe.py) not there yet: the same check
-
-    def assert_no_axe_violations(page: Page) -> None:
-        """axe-core (tests/e2e/node_modules, installed by scripts/install) on the page as it
-        is now, WCAG 2.1 A and AA: no violation."""
-        script = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-        assert script.is_file(), f"axe-core not found at {script}: run scripts/install"
-        if not page.evaluate("() => typeof window.axe === 'object'"):
-            page.evaluate(script.read_text(encoding="utf-8"))
-        violations = page.evaluate(
-            """async () => (await window.axe.run(document, {runOnly: {type: "tag",
-                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations"""
-        )
-        assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
-
 
 PASSWORD = "a long enough password"
 NINO = "AA123456A"
