@@ -85,7 +85,15 @@ def test_an_empty_or_non_json_body_is_refused(emulator: EmulatorHarness) -> None
 def test_a_return_is_recorded_filed_today_by_default(emulator: EmulatorHarness) -> None:
     answer = emulator.client.post(f"/emulator/returns/{NINO}/2025-26")
     assert answer.status_code == 201
-    assert answer.json() == {"nino": NINO, "taxYear": "2025-26", "filedOn": "2026-11-26"}
+    assert answer.json() == {
+        "nino": NINO,
+        "taxYear": "2025-26",
+        "filedOn": "2026-11-26",
+        "selfEmploymentTurnover": 0,
+        "ukPropertyIncome": 0,
+        "foreignPropertyIncome": 0,
+        "qualifyingIncome": 0,
+    }
     dated = emulator.client.post(
         f"/emulator/returns/{NINO}/2025-26", json={"filedOn": "2026-04-06"}
     )

@@ -14,7 +14,7 @@ The spread, openmtd's choice (HMRC publishes none):
 - Income: sole traders (half), landlords (three in ten, a quarter of them with foreign
   property too) and both (one in five). A third of customers have an income within £3,000 of
   one of the thresholds (£50,000, £30,000, £20,000; one in twenty of those exactly on it, one
-  in ten a penny either side); the rest are log-normal around £28,000. Each year's income moves
+  in ten a penny either side); the rest are log-normal around £18,000. Each year's income moves
   by about 3% ± 12% on the last, so some customers cross a threshold from year to year. One
   customer in twenty has no return for one of the three years.
 - Statuses: the current year's as HMRC's review would have decided it from the return two
@@ -167,7 +167,7 @@ class _Generator:
             else:
                 anchor = threshold + r.randint(-300_000, 300_000)
         else:
-            anchor = int(min(math.exp(r.gauss(math.log(28_000), 0.8)), 2_000_000) * 100)
+            anchor = int(min(math.exp(r.gauss(math.log(18_000), 0.9)), 2_000_000) * 100)
         anchored = r.randrange(3)
         pence = [0, 0, 0]
         pence[anchored] = anchor

@@ -96,14 +96,15 @@ class ClockChange:
     seconds: float | None = None
 
 
-def parse_json(raw: bytes) -> object:
+def parse_json(raw: bytes, *, exact_fractions: bool = False) -> object:
     """The JSON document in a request body, decoded and bounded by
     :func:`openmtd.emulator.wire.decode_json` (a 400 for anything it refuses: a value it
-    refuses at a place in the document is a ``FORMAT_VALUE`` error with that ``path``)."""
+    refuses at a place in the document is a ``FORMAT_VALUE`` error with that ``path``);
+    ``exact_fractions`` reads numbers with a fraction as Decimals (money)."""
     if not raw.strip():
         raise ControlError.of(400, INVALID_REQUEST, "The request body is empty: send a JSON object")
     try:
-        return decode_json(raw)
+        return decode_json(raw, exact_fractions=exact_fractions)
     except BodyError as error:
         if error.path:
             fault = FieldError(FORMAT_VALUE, error.message, error.path)

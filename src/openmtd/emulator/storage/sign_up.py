@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Protocol
 
 from openmtd.emulator.storage.accounts import Address
@@ -117,12 +118,22 @@ class EligibilityRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ReturnOnFile:
-    """A Self Assessment return HMRC has on file for a NINO and tax year (set by a tester)."""
+    """A Self Assessment return HMRC has on file for a NINO and tax year (set by a tester).
+
+    The three incomes are the return's figures that bear on qualifying income, in pounds (0
+    when the return shows none); ``qualifying_income`` is their total as
+    :func:`openmtd.rules.thresholds.qualifying_income` works it out, kept with the return so
+    the annual review reads one figure per return.
+    """
 
     nino: str
     tax_year: str
     filed_on: date
     recorded_at: datetime
+    self_employment_turnover: Decimal = Decimal(0)
+    uk_property_income: Decimal = Decimal(0)
+    foreign_property_income: Decimal = Decimal(0)
+    qualifying_income: Decimal = Decimal(0)
 
 
 class ReturnRepository(Protocol):

@@ -98,6 +98,7 @@ def create_app(
         control_agents,
         control_obligations,
         control_people,
+        control_review,
         devhub,
         gateway,
         home,
@@ -156,6 +157,7 @@ def create_app(
         app.include_router(control.router)
         app.include_router(control_agents.router)
         app.include_router(control_people.router)
+        app.include_router(control_review.router)
         app.include_router(control_obligations.router)
         app.include_router(openapi.router)
 

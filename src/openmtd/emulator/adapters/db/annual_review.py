@@ -3,24 +3,24 @@
 Customers are read in NINO order by key ranges. A batch's upper bound is the lowest of the
 NINOs ``size`` rows on in each of the three tables (ITSA statuses, subscriptions, returns on
 file), so no batch reads more than ``size`` rows from any table, however the customers are
-spread between them, and every NINO falls in exactly one batch. Each batch is then four
-queries (the bound, the statuses, the subscriptions, the returns pivoted to one row per NINO,
-each an index range scan) and the records written are one bulk insert.
+spread between them, and every NINO falls in exactly one batch. Each batch is then six index
+range scans (three for the bound; the statuses; the subscriptions; the returns, pivoted to one
+row per NINO), read as the driver's plain rows, and the records written are one bulk insert.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Numeric, Select, and_, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, Numeric, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from openmtd.emulator.adapters.db import sign_up_tables as _sign_up_tables  # noqa: F401 (registers the tables)
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.bulk import insert_rows
+from openmtd.emulator.adapters.db.bulk import insert_rows, plain_rows
 from openmtd.emulator.adapters.db.convert import core
 from openmtd.emulator.storage.annual_review import (
     AnnualReviewRepository,
@@ -43,6 +43,8 @@ _WRITTEN: Final = (
     "application_pk",
 )
 
+_ToDecimal = Callable[[Any], Decimal]
+
 
 def _in_range(nino: Any, low: str, high: str | None) -> ColumnElement[bool]:
     after = nino > low
@@ -60,6 +62,74 @@ def _bound(table: Any, low: str, size: int) -> Select[Any]:
     )
 
 
+def _statuses(low: str, high: str | None, up_to_year: str) -> Select[Any]:
+    c = _STATUSES.c
+    return (
+        select(c.nino, c.tax_year, c.status, c.status_reason, c.business_income)
+        .where(_in_range(c.nino, low, high), c.tax_year <= up_to_year)
+        .order_by(c.nino, c.tax_year, c.submitted_on, c.id)
+    )
+
+
+def _incomes(low: str, high: str | None, income_years: Sequence[str]) -> Select[Any]:
+    """One row per NINO with a return (for any year): the qualifying income of each year
+    asked for (NULL when none is on file)."""
+    c = _RETURNS.c
+    pivot = [
+        func.max(case((c.tax_year == year, c.qualifying_income), else_=None))
+        for year in income_years
+    ]
+    return select(c.nino, *pivot).where(_in_range(c.nino, low, high)).group_by(c.nino)
+
+
+def _decimals(connection: Connection) -> _ToDecimal | None:
+    """How a plain numeric value becomes a Decimal: SQLite hands back floats (converted as
+    SQLAlchemy converts them, to the column's two places); psycopg hands back Decimals."""
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        return None
+    numeric: Any = Numeric(13, 2)
+    processor: _ToDecimal = numeric.result_processor(dialect, None)
+    return processor
+
+
+def _batch(
+    connection: Connection,
+    to_decimal: _ToDecimal | None,
+    low: str,
+    high: str | None,
+    up_to_year: str,
+    income_years: Sequence[str],
+) -> ReviewBatch:
+    statuses: dict[str, list[HeldStatus]] = {}
+    for nino, tax_year, status, reason, income in plain_rows(
+        connection, _statuses(low, high, up_to_year)
+    ):
+        if to_decimal is not None and income is not None:
+            income = to_decimal(income)
+        held = statuses.get(nino)
+        if held is None:
+            held = statuses[nino] = []
+        held.append((tax_year, status, reason, income))
+    subscribed = {
+        nino
+        for (nino,) in plain_rows(
+            connection,
+            select(_SUBSCRIPTIONS.c.nino).where(_in_range(_SUBSCRIPTIONS.c.nino, low, high)),
+        )
+    }
+    rows = plain_rows(connection, _incomes(low, high, income_years))
+    if to_decimal is None:
+        incomes = {row[0]: row[1:] for row in rows}
+    else:
+        incomes = {
+            row[0]: tuple([None if value is None else to_decimal(value) for value in row[1:]])
+            for row in rows
+        }
+    ninos = sorted(statuses.keys() | subscribed | incomes.keys())
+    return ReviewBatch(ninos, statuses, subscribed, incomes)
+
+
 class SqlAnnualReview(AnnualReviewRepository):
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -68,6 +138,7 @@ class SqlAnnualReview(AnnualReviewRepository):
         self, up_to_year: str, income_years: Sequence[str], size: int
     ) -> Iterator[ReviewBatch]:
         connection = core(self._session)
+        to_decimal = _decimals(connection)
         low = ""
         while True:
             bounds = [
@@ -75,69 +146,12 @@ class SqlAnnualReview(AnnualReviewRepository):
             ]
             held = [bound for bound in bounds if bound is not None]
             high = min(held) if held else None
-            batch = self._batch(connection, low, high, up_to_year, income_years)
+            batch = _batch(connection, to_decimal, low, high, up_to_year, income_years)
             if batch.ninos:
                 yield batch
             if high is None:
                 return
             low = high
-
-    def _batch(
-        self,
-        connection: Any,
-        low: str,
-        high: str | None,
-        up_to_year: str,
-        income_years: Sequence[str],
-    ) -> ReviewBatch:
-        statuses: dict[str, list[HeldStatus]] = {}
-        rows = connection.execute(
-            select(
-                _STATUSES.c.nino,
-                _STATUSES.c.tax_year,
-                _STATUSES.c.status,
-                _STATUSES.c.status_reason,
-                _STATUSES.c.business_income,
-            )
-            .where(_in_range(_STATUSES.c.nino, low, high), _STATUSES.c.tax_year <= up_to_year)
-            .order_by(
-                _STATUSES.c.nino,
-                _STATUSES.c.tax_year,
-                _STATUSES.c.submitted_on,
-                _STATUSES.c.id,
-            )
-        )
-        for nino, tax_year, status, reason, income in rows:
-            held = statuses.get(nino)
-            if held is None:
-                held = statuses[nino] = []
-            held.append((tax_year, status, reason, income))
-        subscribed = set(
-            connection.execute(
-                select(_SUBSCRIPTIONS.c.nino).where(_in_range(_SUBSCRIPTIONS.c.nino, low, high))
-            ).scalars()
-        )
-        incomes: dict[str, tuple[Decimal | None, ...]] = {}
-        pivot = [
-            type_coerce(
-                func.max(
-                    case(
-                        (_RETURNS.c.tax_year == year, _RETURNS.c.qualifying_income),
-                        else_=None,
-                    )
-                ),
-                Numeric(13, 2),
-            )
-            for year in income_years
-        ]
-        for nino, *figures in connection.execute(
-            select(_RETURNS.c.nino, *pivot)
-            .where(_in_range(_RETURNS.c.nino, low, high))
-            .group_by(_RETURNS.c.nino)
-        ):
-            incomes[nino] = tuple(figures)
-        ninos = sorted(statuses.keys() | subscribed | incomes.keys())
-        return ReviewBatch(ninos, statuses, subscribed, incomes)
 
     def add_statuses(
         self, tax_year: str, submitted_on: datetime, records: Sequence[ReviewedStatus]

@@ -1,4 +1,10 @@
-"""Bulk writes: many rows in one statement's worth of round trips.
+"""Bulk reads and writes: many rows in one statement's worth of round trips.
+
+Reads: :func:`plain_rows` runs a Core statement on the driver's own cursor and hands back its
+plain tuples (no SQLAlchemy row or result processing per row: the caller converts the few
+values that need it).
+
+Writes:
 
 SQLite: one prepared ``INSERT`` run by the driver's ``executemany`` (in process, so no round
 trips to save, only Python per row). PostgreSQL: ``COPY ... FROM STDIN`` on the session's own
@@ -12,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.sql.expression import ClauseElement
 
 _Processor = Callable[[Any], Any] | None
 
@@ -21,10 +28,14 @@ def _processors(connection: Connection, table: Table, columns: Sequence[str]) ->
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
 
 
-def _converted(rows: Iterable[Sequence[Any]], processors: list[_Processor]) -> list[list[Any]]:
+def _converted(
+    rows: Iterable[Sequence[Any]], processors: list[_Processor]
+) -> list[tuple[Any, ...]]:
     """Rows with each value as the driver takes it. A value that is the very object the
     previous row held (a batch's one timestamp) is converted once."""
     active = [(index, process) for index, process in enumerate(processors) if process]
+    if not active:
+        return [tuple(row) for row in rows]
     last: dict[int, tuple[Any, Any]] = {}
     converted = []
     for row in rows:
@@ -39,8 +50,27 @@ def _converted(rows: Iterable[Sequence[Any]], processors: list[_Processor]) -> l
             else:
                 values[index] = out = process(value)
                 last[index] = (value, out)
-        converted.append(values)
+        converted.append(tuple(values))
     return converted
+
+
+def plain_rows(connection: Connection, statement: ClauseElement) -> list[tuple[Any, ...]]:
+    """The rows of ``statement`` as the driver returns them, in the connection's transaction."""
+    compiled: Any = statement.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    arguments: Any = (
+        tuple(params[name] for name in compiled.positiontup or ())
+        if compiled.positional
+        else params
+    )
+    driver: Any = connection.connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        cursor.execute(str(compiled), arguments)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows
 
 
 def insert_rows(

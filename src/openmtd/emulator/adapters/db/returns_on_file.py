@@ -13,13 +13,21 @@ from openmtd.emulator.adapters.db.convert import core, utc
 from openmtd.emulator.storage.sign_up import ReturnOnFile, ReturnRepository
 
 _TABLE: Final = s.ReturnOnFileRow.__table__
+_REPLACED: Final = (
+    "filed_on",
+    "recorded_at",
+    "self_employment_turnover",
+    "uk_property_income",
+    "foreign_property_income",
+    "qualifying_income",
+)
 
 
 def _put(insert: Any) -> Insert:
     statement = insert(_TABLE)
     upsert: Insert = statement.on_conflict_do_update(
         index_elements=["nino", "tax_year"],
-        set_={name: statement.excluded[name] for name in ("filed_on", "recorded_at")},
+        set_={name: statement.excluded[name] for name in _REPLACED},
     )
     return upsert
 
@@ -38,8 +46,7 @@ class SqlReturns(ReturnRepository):
             {
                 "nino": record.nino,
                 "tax_year": record.tax_year,
-                "filed_on": record.filed_on,
-                "recorded_at": record.recorded_at,
+                **{name: getattr(record, name) for name in _REPLACED},
             },
         )
 
@@ -56,6 +63,10 @@ class SqlReturns(ReturnRepository):
                 tax_year=row.tax_year,
                 filed_on=row.filed_on,
                 recorded_at=utc(row.recorded_at),
+                self_employment_turnover=row.self_employment_turnover,
+                uk_property_income=row.uk_property_income,
+                foreign_property_income=row.foreign_property_income,
+                qualifying_income=row.qualifying_income,
             )
             for row in rows
         ]

@@ -7,8 +7,9 @@ repositories)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, Date, Index, Integer, String
+from sqlalchemy import JSON, Date, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openmtd.emulator.adapters.db.tables import Base, UtcDateTime
@@ -77,3 +78,9 @@ class ReturnOnFileRow(Base):
     tax_year: Mapped[str] = mapped_column(String(7), primary_key=True)
     filed_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The return's figures in pounds (0 when it shows none) and their qualifying income, as
+    # the rules work it out (ReturnOnFile); the annual review reads qualifying_income.
+    self_employment_turnover: Mapped[Decimal] = mapped_column(Numeric(13, 2), server_default="0")
+    uk_property_income: Mapped[Decimal] = mapped_column(Numeric(13, 2), server_default="0")
+    foreign_property_income: Mapped[Decimal] = mapped_column(Numeric(13, 2), server_default="0")
+    qualifying_income: Mapped[Decimal] = mapped_column(Numeric(13, 2), server_default="0")
