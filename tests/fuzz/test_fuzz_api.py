@@ -50,6 +50,8 @@ MAX_EXAMPLES = 50
 WRITTEN_WHEN_REFUSED = frozenset(
     {"platform_rate_windows", "platform_header_feedback", "web_sessions"}
 )
+#: The largest synthetic population a generated request makes (the schema allows millions).
+MAX_POPULATION = 20
 NINO = "TC663795B"
 MTDITID = "XAIT00000000001"
 SCOPES = "read:self-assessment write:self-assessment"
@@ -223,6 +225,10 @@ def _steer(case: Any, data: st.DataObject, world: FuzzWorld) -> None:
         case.query["nino"] = NINO
     if path == "/oauth/authorize":
         _steer_authorize(case, data, world)
+    if path == "/emulator/population" and isinstance(case.body, dict):
+        count = case.body.get("count")
+        if isinstance(count, int) and not isinstance(count, bool) and count > MAX_POPULATION:
+            case.body["count"] = MAX_POPULATION  # a valid population is written for real
     if path.startswith(("/oauth/", "/emulator/")):
         _steer_body(case, data, world)
         return

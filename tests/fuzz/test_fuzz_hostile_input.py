@@ -199,6 +199,14 @@ def _control_bodies(world: World) -> dict[str, dict[str, object]]:
             "decision": "grant",
         },
         "/emulator/clock": {"advanceSeconds": 1},
+        f"/emulator/returns/{NINO}/2025-26": {
+            "filedOn": "2026-04-06",
+            "selfEmploymentTurnover": 1000,
+            "ukPropertyIncome": 2000.5,
+            "foreignPropertyIncome": 0,
+        },
+        "/emulator/annual-review/2027-28": {},
+        "/emulator/population": {"count": 5, "seed": 1},
     }
 
 
@@ -234,7 +242,15 @@ def _replace(body: dict[str, object], data: st.DataObject, value: object) -> dic
 
 
 @pytest.mark.parametrize(
-    "path", ["/emulator/applications", "/emulator/oauth/grant", "/emulator/clock"]
+    "path",
+    [
+        "/emulator/applications",
+        "/emulator/oauth/grant",
+        "/emulator/clock",
+        f"/emulator/returns/{NINO}/2025-26",
+        "/emulator/annual-review/2027-28",
+        "/emulator/population",
+    ],
 )
 @FUZZ
 @given(data=st.data())

@@ -27,6 +27,14 @@ from openmtd.emulator.openapi import (
 )
 from openmtd.rules.eligibility import ExemptionReason
 
+#: An amount in pounds, as the return's incomes are sent and answered.
+_POUNDS: JSON = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 99999999999.99,
+    "description": "Pounds, at most 2 decimal places; 0 when left out.",
+}
+
 
 def sign_up_schemas() -> dict[str, JSON]:
     """The schemas the two endpoints' answers use."""
@@ -41,6 +49,8 @@ def sign_up_schemas() -> dict[str, JSON]:
                     people.FORMAT_REASON_KEY,
                     people.FORMAT_FILED_ON,
                     people.RULE_FILED_ON,
+                    people.FORMAT_INCOME,
+                    people.RULE_QUALIFYING_INCOME,
                 ]
             ),
             "message": _string(),
@@ -79,8 +89,19 @@ def sign_up_schemas() -> dict[str, JSON]:
                 "nino": _string(),
                 "taxYear": _string(),
                 "filedOn": _string(format="date"),
+                **{name: _POUNDS for _, name in people.INCOME_FIELDS},
+                "qualifyingIncome": {
+                    **_POUNDS,
+                    "description": "The three added up, as the annual review reads them.",
+                },
             },
-            ["nino", "taxYear", "filedOn"],
+            [
+                "nino",
+                "taxYear",
+                "filedOn",
+                *(name for _, name in people.INCOME_FIELDS),
+                "qualifyingIncome",
+            ],
         ),
     }
 
@@ -120,6 +141,16 @@ def sign_up_paths() -> dict[str, JSON]:
             )
         },
         refused,
+    )
+    bad_income = _control_example(
+        INVALID_REQUEST,
+        INVALID_REQUEST_MESSAGE,
+        (
+            people.FORMAT_INCOME,
+            "ukPropertyIncome must be an amount in pounds from 0 to 99999999999.99, with at "
+            "most 2 decimal places",
+            "/ukPropertyIncome",
+        ),
     )
     not_ended = _control_example(
         people.RULE_TAX_YEAR_NOT_ENDED,
@@ -161,13 +192,20 @@ def sign_up_paths() -> dict[str, JSON]:
                 "tags": [TAG_CONTROL],
                 "summary": "Record a Self Assessment return on file",
                 "description": "Decides Sign up - return available for the year two years on, "
-                "and makes the year crystallised for opt-out. The body may be empty.",
+                "makes the year crystallised for opt-out, and its qualifying income (the three "
+                "incomes added up; each 0 when left out) is what the annual review reads for "
+                "the year. The body may be empty.",
                 "operationId": "controlRecordReturn",
                 "parameters": [nino, tax_year],
                 "requestBody": {
                     "required": False,
                     "content": _json_content(
-                        _object({"filedOn": _string("Default: today.", format="date")})
+                        _object(
+                            {
+                                "filedOn": _string("Default: today.", format="date"),
+                                **{name: _POUNDS for _, name in people.INCOME_FIELDS},
+                            }
+                        )
                     ),
                 },
                 "responses": {
@@ -177,7 +215,11 @@ def sign_up_paths() -> dict[str, JSON]:
                     },
                     "400": _control_error(
                         "The NINO, tax year or body is refused",
-                        {people.FORMAT_NINO: bad_nino, people.RULE_TAX_YEAR_NOT_ENDED: not_ended},
+                        {
+                            people.FORMAT_NINO: bad_nino,
+                            people.RULE_TAX_YEAR_NOT_ENDED: not_ended,
+                            people.FORMAT_INCOME: bad_income,
+                        },
                         refused,
                     ),
                     "404": unknown,

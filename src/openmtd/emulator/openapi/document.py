@@ -7,6 +7,7 @@ import copy
 import functools
 
 from openmtd.emulator.oauth.scopes import SCOPES
+from openmtd.emulator.openapi.annual_review import annual_review_paths, annual_review_schemas
 from openmtd.emulator.openapi.business_details import (
     TAG_BUSINESS_DETAILS,
     business_details_paths,
@@ -105,6 +106,7 @@ def _components() -> JSON:
         **_oauth_schemas(),
         **_control_schemas(),
         **_sign_up_parts()[0],
+        **annual_review_schemas(),
     }
     scopes = {scope.key: scope.display_name for scope in SCOPES.values()}
     return {
@@ -155,6 +157,7 @@ def _build() -> JSON:
         **_control_paths(),
         **_agent_parts(),
         **_sign_up_parts()[1],
+        **annual_review_paths(),
     }
     return {
         "openapi": OPENAPI_VERSION,
