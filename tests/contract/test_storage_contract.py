@@ -37,6 +37,7 @@ from openmtd.emulator.storage import (
     ClientSecret,
     CredentialRole,
     Enrolment,
+    FulfilledUpdate,
     Grant,
     GrantView,
     HeaderFeedback,
@@ -289,6 +290,11 @@ def _populate_everything(store: SqlStore) -> None:
         )
         tx.eligibility.put(StoredEligibility("AA123456A", "2026-27", ("Death",), T0))
         tx.returns.put(ReturnOnFile("AA123456A", "2024-25", date(2025, 6, 1), T0))
+        tx.fulfilled_updates.put(
+            FulfilledUpdate(
+                "AA123456A", None, date(2026, 4, 6), date(2027, 4, 5), date(2027, 5, 1), T0
+            )
+        )
 
 
 def _row_counts(store: SqlStore) -> dict[str, int]:
