@@ -207,6 +207,12 @@ def _control_bodies(world: World) -> dict[str, dict[str, object]]:
         },
         "/emulator/annual-review/2027-28": {},
         "/emulator/population": {"count": 5, "seed": 1},
+        f"/emulator/obligations/{NINO}/fulfil": {
+            "businessId": "XAIS00000000001",
+            "periodStartDate": "2026-04-06",
+            "periodEndDate": "2026-07-05",
+            "receivedDate": "2026-08-01",
+        },
     }
 
 
@@ -250,6 +256,7 @@ def _replace(body: dict[str, object], data: st.DataObject, value: object) -> dic
         f"/emulator/returns/{NINO}/2025-26",
         "/emulator/annual-review/2027-28",
         "/emulator/population",
+        f"/emulator/obligations/{NINO}/fulfil",
     ],
 )
 @FUZZ
