@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from openmtd.emulator.storage import Address
 from openmtd.rules.deadlines import quarterly_periods, year_end_deadline
 from openmtd.rules.tax_year import TaxYear
 from support.emulator import EmulatorHarness
@@ -645,3 +646,54 @@ def test_no_mtd_year_at_all_is_404_and_a_filter_leaving_none_is_no_obligations(
 def test_dates_follow_the_clock_into_the_next_year(signed_up: World) -> None:
     signed_up.emulator.advance((date(2027, 4, 6) - TODAY) / timedelta(seconds=1))
     assert signed_up.get(FD, V).json() == {"obligations": [final(Y2026), final(Y2027)]}
+
+
+def test_the_default_range_from_29_february_ends_on_28_february(signed_up: World) -> None:
+    signed_up.emulator.advance((date(2028, 2, 29) - TODAY) / timedelta(seconds=1))
+    # From 2028-02-29 to 2029-02-28: 2027-28's last period only (2028-29 holds no status yet,
+    # and the current year is the last one looked at).
+    assert signed_up.get(IE, V).json() == {"obligations": [business(SE_ID, quarters(Y2027)[3:])]}
+
+
+def test_a_fulfilled_final_declaration_leaves_the_quarters_open(world: World) -> None:
+    world.status("2025-26", "MTD Voluntary")
+    world.signed_up_business(SE_ID)
+    fulfil(world, {"taxYear": "2025-26"})
+    response = world.get(IE, V, params={"fromDate": "2025-04-06", "toDate": "2026-04-05"})
+    assert response.json() == {"obligations": [business(SE_ID, quarters(Y2025))]}
+
+
+def test_stored_records_the_rules_cannot_read_are_passed_over(world: World) -> None:
+    from openmtd.emulator.storage import ReturnOnFile, StoredBusiness, Subscription
+    from support.mtd_api import AT, MTDITID
+
+    world.status("2026-27", "MTD Voluntary")
+    world.signed_up_business(SE_ID, address=Address(line1="1 Pipe Street"))
+    with world.emulator.services.store.transaction() as tx:
+        assert tx.subscriptions.add(Subscription(NINO, MTDITID, "1000057161", "2026-2", AT))
+        tx.returns.put(ReturnOnFile(NINO, "26-27", date(2027, 5, 1), AT))
+        tx.sandbox.add_business(
+            StoredBusiness(
+                business_id=PROPERTY_ID,
+                nino=NINO,
+                application_id=world.created.application.id,
+                type_of_business="uk-property",
+                details={
+                    "typeOfBusiness": "uk-property",
+                    "commencementDate": "2026-02-30",
+                    "latencyDetails": {"taxYear1": "26-27", "latencyIndicator1": "Z"},
+                },
+                created_at=AT,
+            )
+        )
+    response = world.get(IE, V, params=WHOLE_2026)
+    assert response.json() == {
+        "obligations": [
+            business(SE_ID, quarters(Y2026)),
+            business(PROPERTY_ID, quarters(Y2026), "uk-property"),
+        ]
+    }
+    assert world.get(FD, V).json() == {"obligations": [final(Y2026)]}
+    listed = world.get(f"/individuals/business/details/{NINO}/{SE_ID}", "2.0").json()
+    assert "businessAddressPostcode" not in listed
+    assert listed["businessAddressLineOne"] == "1 Pipe Street"
