@@ -22,9 +22,7 @@ Q1 = FulfilledUpdate(
 )
 Q2 = replace(Q1, period_end=date(2026, 10, 5), received_on=date(2026, 11, 1))
 OTHER_BUSINESS = replace(Q1, business_id="XAIS00000000000")
-FINAL = replace(
-    Q1, business_id=None, period_end=date(2027, 4, 5), received_on=date(2027, 5, 1)
-)
+FINAL = replace(Q1, business_id=None, period_end=date(2027, 4, 5), received_on=date(2027, 5, 1))
 
 
 def test_updates_round_trip_by_business_and_period(store: SqlStore) -> None:
