@@ -118,12 +118,13 @@ def _review_batch(
         in_force: tuple[str, str, Decimal | None] | None = None
         opted_out = False
         for tax_year, status_text, reason, income in statuses.get(nino, ()):
+            if tax_year == year_text:
+                # The year's record as Retrieve ITSA Status shows it, readable or not.
+                in_force = (status_text, reason, income)
             status = readable(tax_year, status_text)
             if status is None:
                 continue
-            if tax_year == year_text:
-                in_force = (status, reason, income)
-            else:
+            if tax_year != year_text:
                 latest[tax_year] = status
             if reason in _OPT_CHOICES:
                 opted_out = reason == _OPT_OUT
