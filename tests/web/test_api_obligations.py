@@ -697,3 +697,35 @@ def test_stored_records_the_rules_cannot_read_are_passed_over(world: World) -> N
     listed = world.get(f"/individuals/business/details/{NINO}/{SE_ID}", "2.0").json()
     assert "businessAddressPostcode" not in listed
     assert listed["businessAddressLineOne"] == "1 Pipe Street"
+
+
+@pytest.mark.parametrize(
+    ("api", "url", "version", "template"),
+    [
+        ("obligations", IE, V, "/obligations/details/{nino}/income-and-expenditure"),
+        ("obligations", FD, V, "/obligations/details/{nino}/crystallisation"),
+        (
+            "business-details",
+            f"/individuals/business/details/{NINO}/list",
+            "2.0",
+            "/individuals/business/details/{nino}/list",
+        ),
+        (
+            "business-details",
+            f"/individuals/business/details/{NINO}/{SE_ID}",
+            "2.0",
+            "/individuals/business/details/{nino}/{businessId}",
+        ),
+    ],
+)
+def test_fraud_headers_are_kept_per_endpoint_under_hmrcs_template(
+    signed_up: World, api: str, url: str, version: str, template: str
+) -> None:
+    token = signed_up.token()
+    assert signed_up.get(url, version, token=token).status_code == 200
+    feedback = signed_up.emulator.client.get(
+        f"/test/fraud-prevention-headers/{api}/validation-feedback",
+        headers={"Accept": "application/vnd.hmrc.1.0+json", "Authorization": f"Bearer {token}"},
+    )
+    assert feedback.status_code == 200, feedback.text
+    assert [(r["method"], r["path"]) for r in feedback.json()["requests"]] == [("GET", template)]
