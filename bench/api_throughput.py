@@ -8,7 +8,7 @@ Five targets, each served by ``bench/_api_server.py`` in its own process, the sa
   ``application/vnd.hmrc.2.0+json``, a valid user-restricted token, a full set of fraud
   prevention headers) through the whole emulator: the platform's gateway checks (version,
   token, rate limit, subscription, scope), the fraud header check and its feedback record, and
-  the service's lookups, in one transaction;
+  the service's lookups, in two short transactions (``web/api.py``);
 - the floor on SQLite: a bare Starlette endpoint on the same path and the same database doing
   by hand the database work the call cannot do without (the token by its hash, one
   rate-limit upsert, the status rows), with SQLAlchemy Core in the thread pool (see
@@ -482,7 +482,7 @@ def profile(requests: int) -> None:
 
     The emulator on SQLite, seeded as for the benchmark, driven by Starlette's TestClient one
     request at a time; ``web.api.call`` (everything the platform and the service do for the
-    request, in its one transaction) is wrapped to time it, count its SQL statements, and run
+    request, in its two transactions) is wrapped to time it, count its SQL statements, and run
     cProfile inside it.
     """
     import cProfile
@@ -552,7 +552,7 @@ def profile(requests: int) -> None:
         f"  per request: {1000 * total / requests:.2f} ms through TestClient; inside "
         f"web.api.call {1000 * in_call / requests:.2f} ms wall, "
         f"{1000 * in_call_cpu / requests:.2f} ms CPU (gateway checks, fraud header check and "
-        "record, the service, rendering, one transaction)\n"
+        "record, the service, rendering, two transactions)\n"
         f"  SQL statements per request: {per}"
     )
     # {(file, line, name): (primitive calls, calls, own time, cumulative time, callers)}
