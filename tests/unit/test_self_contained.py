@@ -68,3 +68,16 @@ def test_hmrc_files_are_vendored_with_their_licence() -> None:
     assert folders, "no HMRC OpenAPI folders vendored"
     for folder in folders:
         assert f"`{folder}`" in readme, f"{folder} has no row in hmrc-oas/README.md"
+
+
+def test_test_modules_have_unique_names() -> None:
+    """pytest imports test modules by basename (rootdir mode): two alike break collection."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for path in tracked_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith("tests/") and path.name.startswith("test_") and path.suffix == ".py":
+            if path.name in seen:
+                clashes.append(f"{seen[path.name]} and {relative}")
+            seen[path.name] = relative
+    assert clashes == []
