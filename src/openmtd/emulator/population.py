@@ -15,7 +15,7 @@ The spread, openmtd's choice (HMRC publishes none):
   property too) and both (one in five). A third of customers have an income within £3,000 of
   one of the thresholds (£50,000, £30,000, £20,000; one in twenty of those exactly on it, one
   in ten a penny either side); the rest are log-normal around £18,000. Each year's income moves
-  by about 3% ± 12% on the last, so some customers cross a threshold from year to year. One
+  by 3% ± 21% (uniformly) on the last, so some customers cross a threshold from year to year. One
   customer in twenty has no return for one of the three years.
 - Statuses: the current year's as HMRC's review would have decided it from the return two
   years before (:class:`~openmtd.rules.bulk_review.BulkReview`); three in a hundred are exempt
@@ -51,7 +51,7 @@ from openmtd.rules.errors import InvalidIdentifierError
 from openmtd.rules.identifiers import Arn, MtdItId, Nino, SaUtr
 from openmtd.rules.itsa_status import ItsaStatus, StatusReason
 from openmtd.rules.tax_year import TaxYear
-from openmtd.rules.thresholds import is_over_threshold, threshold_amounts
+from openmtd.rules.thresholds import threshold_amounts, threshold_for
 
 #: The most customers one call makes.
 MAX_COUNT: Final = 2_000_000
@@ -62,7 +62,7 @@ PER_PREFIX: Final = 1_000_000
 CLIENTS_PER_AGENT: Final = 250
 SUFFIXES: Final = "ABCD"
 
-_PENNY: Final = Decimal("0.01")
+_LOG_MEDIAN: Final = math.log(18_000)
 _EXEMPT_REASONS: Final = (
     StatusReason.CAPACITOR,
     StatusReason.RESIDENCE_AND_REMITTANCE,
@@ -151,87 +151,92 @@ class _Generator:
         self.year_texts = tuple(str(year) for year in self.years)
         self.bulk = BulkReview(self.current)
         self.arns = block.arns()
-        self.today = now.date()
         self.thresholds = [int(amount * 100) for amount in threshold_amounts()]
+        threshold = threshold_for(self.current)
+        # Over the current year's threshold (strictly), in pence; nobody before 2026-27.
+        self.mandating = None if threshold is None else int(threshold * 100)
+        today = now.date()
+        # Returns come in over the 300 days from 6 April after their year, never after today.
+        self.filing_days = [
+            [min(date(year.end_year, 4, 6) + timedelta(days=day), today) for day in range(300)]
+            for year in self.years
+        ]
 
     def income(self) -> list[int]:
         """Qualifying income in pence for the three years, oldest first."""
-        r = self.random
-        if r.random() < 1 / 3:
-            threshold = r.choice(self.thresholds)
-            pick = r.random()
+        draw = self.random.random
+        if draw() < 1 / 3:
+            threshold = self.thresholds[int(draw() * len(self.thresholds))]
+            pick = draw()
             if pick < 0.05:
                 anchor = threshold
             elif pick < 0.15:
-                anchor = threshold + r.choice((-1, 1))
+                anchor = threshold + (1 if pick < 0.1 else -1)
             else:
-                anchor = threshold + r.randint(-300_000, 300_000)
+                anchor = threshold + int((draw() * 2 - 1) * 300_000)
         else:
-            anchor = int(min(math.exp(r.gauss(math.log(18_000), 0.9)), 2_000_000) * 100)
-        anchored = r.randrange(3)
-        pence = [0, 0, 0]
-        pence[anchored] = anchor
+            anchor = int(min(math.exp(self.random.gauss(_LOG_MEDIAN, 0.9)), 2_000_000) * 100)
+        anchored = int(draw() * 3)
+        pence = [anchor, anchor, anchor]
+        # About 3% a year, give or take 12% (uniform: cheap, and enough for a spread).
         for index in range(anchored + 1, 3):
-            pence[index] = max(0, int(pence[index - 1] * (1 + r.gauss(0.03, 0.12))))
+            pence[index] = int(pence[index - 1] * (0.82 + draw() * 0.42))
         for index in range(anchored - 1, -1, -1):
-            pence[index] = max(0, int(pence[index + 1] / (1 + r.gauss(0.03, 0.12))))
+            pence[index] = int(pence[index + 1] / (0.82 + draw() * 0.42))
         return pence
 
     def split(self, kind: float, total: int) -> tuple[int, int, int]:
         """Self-employment, UK property and foreign property pence adding up to ``total``."""
         if kind < 0.5:
             return total, 0, 0
+        share = self.random.random()
         if kind < 0.8:
-            foreign = total * self.random.randint(5, 40) // 100 if kind < 0.575 else 0
+            foreign = int(total * (0.05 + share * 0.35)) if kind < 0.575 else 0
             return 0, total - foreign, foreign
-        trade = total * self.random.randint(40, 80) // 100
+        trade = int(total * (0.4 + share * 0.4))
         return trade, total - trade, 0
-
-    def filed_on(self, year: TaxYear) -> date:
-        first = date(year.end_year, 4, 6)
-        return min(first + timedelta(days=self.random.randrange(300)), self.today)
 
     def customers(self, start: int, stop: int) -> PopulationBatch:
         returns: list[ReturnLine] = []
         statuses: list[StatusLine] = []
         subscriptions: list[SubscriptionLine] = []
         relationships: list[RelationshipLine] = []
-        r = self.random
+        draw = self.random.random
         current = str(self.current)
+        agents = len(self.arns)
+        main_type, supporting_type = AgentType.MAIN.value, AgentType.SUPPORTING.value
         for index in range(start, stop):
             nino = self.block.nino(index)
-            kind = r.random()
+            kind = draw()
             pence = self.income()
-            missing = r.randrange(3) if r.random() < 0.05 else None
+            missing = int(draw() * 3) if draw() < 0.05 else None
             incomes: list[Decimal | None] = [None, None, None]
-            for place, year in enumerate(self.years):
+            for place in range(3):
                 if place == missing:
                     continue
                 total = pence[place]
                 se, uk, foreign = self.split(kind, total)
-                returns.append(
-                    (nino, self.year_texts[place], self.filed_on(year), se, uk, foreign, total)
-                )
-                incomes[place] = Decimal(total) * _PENNY
-            basis = incomes[1]
-            over = basis is not None and is_over_threshold(basis, self.current)
-            signed_up = r.random() < (0.85 if over else 0.3)
-            exempt = r.random()
-            main = r.randrange(len(self.arns)) if r.random() < 0.6 else None
-            supporting = r.randrange(len(self.arns)) if r.random() < 0.1 else None
+                filed = self.filing_days[place][int(draw() * 300)]
+                returns.append((nino, self.year_texts[place], filed, se, uk, foreign, total))
+                incomes[place] = Decimal(total).scaleb(-2)
+            over = (
+                self.mandating is not None and incomes[1] is not None and pence[1] > self.mandating
+            )
+            signed_up = draw() < (0.85 if over else 0.3)
+            exempt = draw()
+            main = int(draw() * agents) if draw() < 0.6 else None
+            supporting = int(draw() * agents) if draw() < 0.1 else None
             mtditid = self.block.mtditid(index) if signed_up else None
             status = self._status(signed_up, exempt, incomes, pence)
             if status is not None:
                 statuses.append((nino, current, *status))
             if mtditid is not None:
-                signed_by = self.arns[main] if main is not None and r.random() < 0.5 else None
+                signed_by = self.arns[main] if main is not None and draw() < 0.5 else None
                 subscriptions.append((nino, mtditid, self.block.utr(index), current, signed_by))
             if main is not None:
-                relationships.append((self.arns[main], nino, mtditid, AgentType.MAIN.value))
+                relationships.append((self.arns[main], nino, mtditid, main_type))
             if supporting is not None and supporting != main:
-                relationships.append(
-                    (self.arns[supporting], nino, mtditid, AgentType.SUPPORTING.value)
-                )
+                relationships.append((self.arns[supporting], nino, mtditid, supporting_type))
         return PopulationBatch(self.now, returns, statuses, subscriptions, relationships)
 
     def _status(

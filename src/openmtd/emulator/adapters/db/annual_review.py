@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, Numeric, Select, and_, case, func, select
@@ -101,16 +103,20 @@ def _batch(
     up_to_year: str,
     income_years: Sequence[str],
 ) -> ReviewBatch:
-    statuses: dict[str, list[HeldStatus]] = {}
-    for nino, tax_year, status, reason, income in plain_rows(
-        connection, _statuses(low, high, up_to_year)
-    ):
-        if to_decimal is not None and income is not None:
-            income = to_decimal(income)
-        held = statuses.get(nino)
-        if held is None:
-            held = statuses[nino] = []
-        held.append((tax_year, status, reason, income))
+    rows = plain_rows(connection, _statuses(low, high, up_to_year))
+    statuses: dict[str, list[HeldStatus]]
+    if to_decimal is None:
+        statuses = {
+            nino: [row[1:] for row in group] for nino, group in groupby(rows, key=itemgetter(0))
+        }
+    else:
+        statuses = {
+            nino: [
+                (year, status, reason, None if income is None else to_decimal(income))
+                for _, year, status, reason, income in group
+            ]
+            for nino, group in groupby(rows, key=itemgetter(0))
+        }
     subscribed = {
         nino
         for (nino,) in plain_rows(

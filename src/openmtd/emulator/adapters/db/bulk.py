@@ -73,10 +73,33 @@ def plain_rows(connection: Connection, statement: ClauseElement) -> list[tuple[A
     return rows
 
 
+def driver_value(connection: Connection, table: Table, column: str) -> Callable[[Any], Any]:
+    """A column's values as the driver takes them, each distinct value converted once (for
+    columns with few values: a batch's dates and its one timestamp)."""
+    processors = _processors(connection, table, [column])
+    process = processors[0] or (lambda value: value)
+    seen: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            converted = seen[value] = process(value)
+            return converted
+
+    return convert
+
+
 def insert_rows(
-    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    ready: bool = False,
 ) -> None:
-    """Insert ``rows`` (values in the order of ``columns``) into ``table``."""
+    """Insert ``rows`` (values in the order of ``columns``) into ``table``; ``ready``: the
+    values are already as the driver takes them (see :func:`driver_value`)."""
     if not rows:
         return
     names = ", ".join(columns)
@@ -94,5 +117,5 @@ def insert_rows(
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({names}) VALUES ({marks})",
-        _converted(rows, _processors(connection, table, columns)),
+        rows if ready else _converted(rows, _processors(connection, table, columns)),
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from openmtd.emulator.adapters.db import agent_tables as _agent_tables  # noqa: F401 (registers the table)
 from openmtd.emulator.adapters.db import sign_up_tables as _sign_up_tables  # noqa: F401 (registers the tables)
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.bulk import insert_rows
+from openmtd.emulator.adapters.db.bulk import driver_value, insert_rows
 from openmtd.emulator.adapters.db.convert import core
 from openmtd.emulator.storage.population import (
     PopulationBatch,
@@ -68,7 +68,10 @@ class SqlPopulation(PopulationRepository):
     def add(self, batch: PopulationBatch) -> None:
         connection = core(self._session)
         pounds = _pounds_for(connection.dialect.name)
-        at = batch.at
+        # Every row's values as the driver takes them, converted here once per distinct value
+        # (the batch's one time, a few hundred filing dates), not once per row.
+        at = driver_value(connection, _STATUSES, "submitted_on")(batch.at)
+        day = driver_value(connection, _RETURNS, "filed_on")
         insert_rows(
             connection,
             _RETURNS,
@@ -83,9 +86,10 @@ class SqlPopulation(PopulationRepository):
                 "qualifying_income",
             ),
             [
-                (nino, year, filed, at, pounds(se), pounds(uk), pounds(fp), pounds(total))
+                (nino, year, day(filed), at, pounds(se), pounds(uk), pounds(fp), pounds(total))
                 for nino, year, filed, se, uk, fp, total in batch.returns
             ],
+            ready=True,
         )
         insert_rows(
             connection,
@@ -95,6 +99,7 @@ class SqlPopulation(PopulationRepository):
                 (nino, year, at, status, reason, None if income is None else pounds(income))
                 for nino, year, status, reason, income in batch.statuses
             ],
+            ready=True,
         )
         try:
             insert_rows(
@@ -105,6 +110,7 @@ class SqlPopulation(PopulationRepository):
                     (nino, mtditid, utr, year, at, "1", arn)
                     for nino, mtditid, utr, year, arn in batch.subscriptions
                 ],
+                ready=True,
             )
         except (IntegrityError, psycopg.errors.UniqueViolation) as clash:
             raise PopulationClashError(str(clash)) from clash
@@ -116,4 +122,5 @@ class SqlPopulation(PopulationRepository):
                 (arn, nino, mtditid, agent_type, at)
                 for arn, nino, mtditid, agent_type in batch.relationships
             ],
+            ready=True,
         )
