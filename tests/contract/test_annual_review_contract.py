@@ -210,6 +210,7 @@ def test_statuses_are_read_with_hmrcs_rollover_and_the_legacy_name(store: SqlSto
     _status(store, "AA000003A", "2026-27", "not a status")  # left out: nothing to decide
     _status(store, "AA000004A", "2026-27", "MTD Voluntary", at=T0)
     _status(store, "AA000004A", "2026-27", "garbage", at=T0 + timedelta(hours=1))
+    _status(store, "AA000005A", "2026-28", "MTD Voluntary")  # a year written by hand
 
     outcome = _review(store)
 
@@ -217,7 +218,8 @@ def test_statuses_are_read_with_hmrcs_rollover_and_the_legacy_name(store: SqlSto
     assert _latest(store, "AA000002A") == ("Digitally Exempt", "Rollover", None)
     assert _latest(store, "AA000003A") is None
     assert _latest(store, "AA000004A") == ("MTD Voluntary", "Rollover", None)
-    assert outcome.undecided == 1
+    assert _latest(store, "AA000005A") is None
+    assert outcome.undecided == 2
 
 
 def test_a_second_review_changes_nothing_and_a_changed_return_one_record(store: SqlStore) -> None:

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from openmtd.emulator import population
 from openmtd.emulator.adapters.db.tables import Base
 from openmtd.emulator.sign_up.facts import returns_on_file
+from openmtd.emulator.storage import Subscription
 from openmtd.rules.tax_year import TaxYear
-from support.emulator import EmulatorHarness
+from support.emulator import START, EmulatorHarness
 from support.mtd_api import NINO, make_world
 
 RETURNS = f"/emulator/returns/{NINO}"
@@ -266,3 +268,20 @@ def test_a_bad_population_request_is_refused_and_nothing_written(
     assert inner in {error["code"] for error in answer.json()["errors"]}
     assert _rows(emulator) == before
     assert emulator.client.post("/emulator/population").status_code == 400
+
+
+def test_a_population_whose_mtditid_is_taken_is_refused(emulator: EmulatorHarness) -> None:
+    taken = next(
+        batch.subscriptions[0][1]
+        for batch in population.batches(50, 5, emulator.now())
+        if batch.subscriptions
+    )
+    with emulator.services.store.transaction() as tx:
+        tx.subscriptions.add(Subscription("AB123456C", taken, "1000057161", "2026-27", START))
+    before = _rows(emulator)
+
+    answer = emulator.client.post("/emulator/population", json={"count": 50, "seed": 5})
+
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "POPULATION_OVERLAPS"
+    assert _rows(emulator) == before

@@ -34,8 +34,6 @@ def _converted(
     """Rows with each value as the driver takes it. A value that is the very object the
     previous row held (a batch's one timestamp) is converted once."""
     active = [(index, process) for index, process in enumerate(processors) if process]
-    if not active:
-        return [tuple(row) for row in rows]
     last: dict[int, tuple[Any, Any]] = {}
     converted = []
     for row in rows:
