@@ -139,8 +139,7 @@ class Created:
 
 
 class _Generator:
-    """Customers one after another from one random stream (so a population is a prefix of a
-    larger one with the same seed)."""
+    """Customers one after another from one random stream (``random.Random(seed)``)."""
 
     def __init__(self, block: Block, seed: int, now: datetime) -> None:
         self.block = block
