@@ -8,7 +8,7 @@ Status runs its own (wire facts §1.4):
 
 1. the NINO (400 ``FORMAT_NINO``), the MTDITID lookup and who may act for the customer (403
    ``CLIENT_OR_AGENT_NOT_AUTHORISED`` / ``CLIENT_NOT_MTD_ENROLLED``):
-   :func:`openmtd.emulator.apis.authorisation.authorise`;
+   :func:`openmtd.emulator.platform.authorisation.authorise`;
 2. retrieve only: the business ID, ``^X[a-zA-Z0-9]IS[0-9]{11}$`` (400 ``FORMAT_BUSINESS_ID``);
 3. ``Gov-Test-Scenario``: list: ``DEFAULT`` (one self-employment business, the body HMRC's
    sandbox was seen answering), ``PROPERTY``, ``FOREIGN_PROPERTY``, ``BUSINESS_AND_PROPERTY``,
@@ -32,8 +32,9 @@ import re
 from typing import Any, Final
 
 from openmtd.emulator.apis import itsa_status
-from openmtd.emulator.apis.authorisation import authorise
 from openmtd.emulator.apis.income_sources import IncomeSource, income_sources
+from openmtd.emulator.platform import authorisation
+from openmtd.emulator.platform.authorisation import authorise
 from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.platform.gateway import Access, ApiResponse, CallContext, Endpoint
 from openmtd.rules.agents import Operation
@@ -63,10 +64,10 @@ RETRIEVE: Final = Endpoint(
 )
 
 # Errors (wire facts §5; messages as on Retrieve ITSA Status, §1.6, where they share a code).
-FORMAT_NINO: Final = itsa_status.FORMAT_NINO
+FORMAT_NINO: Final = authorisation.FORMAT_NINO
 RULE_INCORRECT_GOV_TEST_SCENARIO: Final = itsa_status.RULE_INCORRECT_GOV_TEST_SCENARIO
-CLIENT_OR_AGENT_NOT_AUTHORISED: Final = itsa_status.CLIENT_OR_AGENT_NOT_AUTHORISED
-CLIENT_NOT_MTD_ENROLLED: Final = itsa_status.CLIENT_NOT_MTD_ENROLLED
+CLIENT_OR_AGENT_NOT_AUTHORISED: Final = authorisation.CLIENT_OR_AGENT_NOT_AUTHORISED
+CLIENT_NOT_MTD_ENROLLED: Final = authorisation.CLIENT_NOT_MTD_ENROLLED
 MATCHING_RESOURCE_NOT_FOUND: Final = itsa_status.MATCHING_RESOURCE_NOT_FOUND
 #: Self Assessment Test Support's text for the code (its OAS); Business Details' is not known.
 FORMAT_BUSINESS_ID: Final = (400, "FORMAT_BUSINESS_ID", "The provided Business ID is invalid")

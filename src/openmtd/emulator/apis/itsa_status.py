@@ -4,15 +4,11 @@
 with ``read:self-assessment`` (hmrc-wire-facts.md §1). After the platform's gateway checks
 (``platform/gateway.py``), :func:`retrieve_itsa_status` runs HMRC's own order (§1.4):
 
-1. The NINO, exactly as sent (HMRC's regex, nothing normalised) → 400 ``FORMAT_NINO``.
-2. The MTDITID lookup: the account holding the NINO and its group's ``HMRC-MTD-IT``
-   enrolment. No such account → 403 ``CLIENT_OR_AGENT_NOT_AUTHORISED``; an account without an
-   activated ``HMRC-MTD-IT`` → 403 ``CLIENT_NOT_MTD_ENROLLED``.
-3. The enrolment / delegated-auth predicate (§1.3.2): an Individual at confidence level 200 or
-   more holding ``HMRC-MTD-IT`` for that MTDITID; an Organisation holding it; or an Agent
-   (``HMRC-AS-AGENT``) with an active relationship for the client in a role
-   :func:`openmtd.rules.agents.agent_may` allows (main and supporting both may). Anything
-   else → 403 ``CLIENT_OR_AGENT_NOT_AUTHORISED``.
+1-3. The NINO (400 ``FORMAT_NINO``), the MTDITID lookup (403
+   ``CLIENT_OR_AGENT_NOT_AUTHORISED`` / ``CLIENT_NOT_MTD_ENROLLED``) and the enrolment /
+   delegated-auth predicate (403 ``CLIENT_OR_AGENT_NOT_AUTHORISED``; main and supporting agents
+   both may): :func:`openmtd.emulator.platform.authorisation.authorise`, which every MTD
+   customer-data endpoint runs.
 4. ``Gov-Test-Scenario: NOT_ENROLLED`` → 403 ``CLIENT_NOT_MTD_ENROLLED``, before validation.
 5. ``taxYear``, ``futureYears``, ``history`` → 400s; several at once → ``INVALID_REQUEST``.
 6. The other scenarios (``DEFAULT``: HMRC's OAS example, whatever was asked; ``NOT_FOUND``: 404;
@@ -33,9 +29,8 @@ Choices where HMRC is silent (all UNCONFIRMED, each kept in one place here):
   entries in a year by ``submittedOn`` ascending.
 - ``futureYears``/``history`` accept exactly ``true`` or ``false``; an empty value is invalid.
   Given twice, the first value counts (Play's query binder).
-- The NINO must match the one the account holds exactly (a path NINO without its suffix letter
-  does not find an account stored with one); a relationship that names an MTDITID must name the
-  client's. An enrolment counts only when its state is ``Activated``.
+- Who may call (the NINO match, ``Activated`` enrolments, a relationship's MTDITID) is the
+  platform's: :mod:`openmtd.emulator.platform.authorisation`.
 - ``submittedOn`` is written in UTC to the millisecond (truncated). ``businessIncome2YearsPrior``
   is a JSON number written as HMRC's Play JSON writes a BigDecimal, trailing zeros stripped
   (``23600.90`` → ``23600.9``, ``100.00`` → ``100``); it is left out when none is held.
@@ -51,25 +46,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-from openmtd.emulator.platform import errors
+from openmtd.emulator.platform import authorisation, errors
 from openmtd.emulator.platform.errors import ApiError, ErrorItem, validation_error
 from openmtd.emulator.platform.gateway import Access, ApiResponse, CallContext, Endpoint
-from openmtd.emulator.storage import (
-    Account,
-    AffinityGroup,
-    Enrolment,
-    Relationship,
-    StoredStatus,
-    Transaction,
-)
-from openmtd.rules.agents import AgentType, Operation, agent_may
-from openmtd.rules.errors import (
-    WIRE_MESSAGES,
-    InvalidIdentifierError,
-    InvalidTaxYearError,
-    RuleError,
-)
-from openmtd.rules.identifiers import Nino
+from openmtd.emulator.storage import StoredStatus
+from openmtd.rules.agents import Operation
+from openmtd.rules.errors import InvalidTaxYearError, RuleError
 from openmtd.rules.itsa_status import ItsaStatus, StatusReason
 from openmtd.rules.tax_year import TaxYear
 
@@ -84,7 +66,7 @@ ENDPOINT: Final = Endpoint(
 )
 
 # This endpoint's errors, with HMRC's v2.0 texts (wire facts §1.6).
-FORMAT_NINO: Final = (400, "FORMAT_NINO", WIRE_MESSAGES["FORMAT_NINO"])
+FORMAT_NINO: Final = authorisation.FORMAT_NINO
 FORMAT_FUTURE_YEARS: Final = (
     400,
     "FORMAT_FUTURE_YEARS",
@@ -100,27 +82,13 @@ RULE_INCORRECT_GOV_TEST_SCENARIO: Final = (
     "RULE_INCORRECT_GOV_TEST_SCENARIO",
     "The Gov-Test-Scenario was not found",
 )
-CLIENT_OR_AGENT_NOT_AUTHORISED: Final = (
-    403,
-    "CLIENT_OR_AGENT_NOT_AUTHORISED",
-    WIRE_MESSAGES["CLIENT_OR_AGENT_NOT_AUTHORISED"],
-)
-CLIENT_NOT_MTD_ENROLLED: Final = (
-    403,
-    "CLIENT_NOT_MTD_ENROLLED",
-    "The client does not have an active MTD enrolment",
-)
+CLIENT_OR_AGENT_NOT_AUTHORISED: Final = authorisation.CLIENT_OR_AGENT_NOT_AUTHORISED
+CLIENT_NOT_MTD_ENROLLED: Final = authorisation.CLIENT_NOT_MTD_ENROLLED
 MATCHING_RESOURCE_NOT_FOUND: Final = (
     404,
     "MATCHING_RESOURCE_NOT_FOUND",
     "Matching resource not found",
 )
-
-MTD_IT: Final = "HMRC-MTD-IT"
-AGENT_SERVICES: Final = "HMRC-AS-AGENT"
-ACTIVATED: Final = "Activated"
-#: The delegated-auth predicate's confidence level for individuals (wire facts §1.3.2).
-INDIVIDUAL_CONFIDENCE_LEVEL: Final = 200
 
 #: The Gov-Test-Scenario header (``CallContext.headers`` are lower-cased).
 SCENARIO_HEADER: Final = "gov-test-scenario"
@@ -150,14 +118,6 @@ def default_example() -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Client:
-    """Whose statuses are asked for: the NINO as HMRC holds it and the looked-up MTDITID."""
-
-    nino: str
-    mtditid: str
-
-
-@dataclass(frozen=True, slots=True)
 class Query:
     """The validated parameters."""
 
@@ -175,9 +135,7 @@ def retrieve_itsa_status(
     history: str | None = None,
 ) -> ApiResponse:
     """Retrieve ITSA Status, in HMRC's order of checks (see the module)."""
-    client = look_up_client(ctx.tx, nino)
-    if not may_see(ctx.tx, ctx.account, client):
-        raise ApiError.of(CLIENT_OR_AGENT_NOT_AUTHORISED)
+    client = authorisation.authorise(ctx, nino, Operation.RETRIEVE_ITSA_STATUS)
     scenario = ctx.headers.get(SCENARIO_HEADER)
     if scenario == NOT_ENROLLED:
         raise ApiError.of(CLIENT_NOT_MTD_ENROLLED)
@@ -191,82 +149,6 @@ def retrieve_itsa_status(
     return ApiResponse(
         200, {"itsaStatuses": statuses(ctx.tx.itsa_statuses.for_nino(client.nino), query)}
     )
-
-
-# --- 1-2: the NINO and the MTDITID lookup ------------------------------------------------------
-
-
-def look_up_client(tx: Transaction, nino: str) -> Client:
-    """Check the path NINO as HMRC does, then find its MTDITID (mtd-identifier-lookup)."""
-    try:
-        parsed = Nino.parse_wire(nino)
-    except InvalidIdentifierError:
-        raise ApiError.of(FORMAT_NINO) from None
-    account = tx.accounts.find_by_nino(parsed.value)
-    if account is None or account.nino is None:
-        raise ApiError.of(CLIENT_OR_AGENT_NOT_AUTHORISED)
-    enrolment = _active(account.enrolment(MTD_IT))
-    if enrolment is None:
-        raise ApiError.of(CLIENT_NOT_MTD_ENROLLED)
-    return Client(nino=account.nino, mtditid=enrolment.identifier_value)
-
-
-def _active(enrolment: Enrolment | None) -> Enrolment | None:
-    return enrolment if enrolment is not None and enrolment.state == ACTIVATED else None
-
-
-# --- 3: who may see the client's statuses -----------------------------------------------------
-
-
-def may_see(
-    tx: Transaction,
-    caller: Account | None,
-    client: Client,
-    operation: Operation = Operation.RETRIEVE_ITSA_STATUS,
-) -> bool:
-    """HMRC's enrolment and delegated-auth predicate (wire facts §1.3.2) for ``operation``.
-
-    The other MTD APIs' endpoints (Business Details, Obligations) call it with their own
-    operation: an agent's role is checked with :func:`openmtd.rules.agents.agent_may`.
-    """
-    if caller is None:
-        return False
-    if caller.affinity_group is AffinityGroup.INDIVIDUAL:
-        return caller.confidence_level >= INDIVIDUAL_CONFIDENCE_LEVEL and _holds_mtd_it(
-            caller, client
-        )
-    if caller.affinity_group is AffinityGroup.ORGANISATION:
-        return _holds_mtd_it(caller, client)
-    agent = _active(caller.enrolment(AGENT_SERVICES))
-    if agent is None:
-        return False
-    relationships = tx.relationships.active(arn=agent.identifier_value, client_nino=client.nino)
-    return any(_delegates(relationship, client, operation) for relationship in relationships)
-
-
-def _holds_mtd_it(caller: Account, client: Client) -> bool:
-    enrolment = _active(caller.enrolment(MTD_IT))
-    return enrolment is not None and enrolment.identifier_value == client.mtditid
-
-
-def _delegates(relationship: Relationship, client: Client, operation: Operation) -> bool:
-    """Whether an active relationship gives delegated access to ``operation`` for the client."""
-    if relationship.client_mtditid not in (None, client.mtditid):
-        return False
-    agent_type = _agent_type(relationship.agent_type)
-    return agent_type is not None and agent_may(agent_type, operation)
-
-
-def _agent_type(stored: str) -> AgentType | None:
-    """The role a stored relationship names, as ``main``/``supporting`` or a service key."""
-    try:
-        return AgentType(stored)
-    except ValueError:
-        pass
-    try:
-        return AgentType.from_service(stored)
-    except ValueError:
-        return None
 
 
 # --- 5: parameters ----------------------------------------------------------------------------

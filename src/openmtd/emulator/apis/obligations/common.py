@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from openmtd.emulator.apis import business_details, itsa_status
+from openmtd.emulator.platform import authorisation
 from openmtd.emulator.platform.gateway import Access, Endpoint
 from openmtd.rules.errors import WIRE_MESSAGES
 from openmtd.rules.tax_year import TaxYear
@@ -46,7 +47,7 @@ def _bad(code: str, message: str) -> Spec:
     return (400, code, message)
 
 
-FORMAT_NINO: Final = itsa_status.FORMAT_NINO
+FORMAT_NINO: Final = authorisation.FORMAT_NINO
 FORMAT_TAX_YEAR: Final = _bad("FORMAT_TAX_YEAR", WIRE_MESSAGES["FORMAT_TAX_YEAR"])
 RULE_TAX_YEAR_RANGE_INVALID: Final = _bad(
     "RULE_TAX_YEAR_RANGE_INVALID", WIRE_MESSAGES["RULE_TAX_YEAR_RANGE_INVALID"]
@@ -77,8 +78,8 @@ RULE_TAX_YEAR_NOT_SUPPORTED: Final = _bad(
 )
 RULE_INSOLVENT_TRADER: Final = _bad("RULE_INSOLVENT_TRADER", "The trader is insolvent")
 RULE_INCORRECT_GOV_TEST_SCENARIO: Final = itsa_status.RULE_INCORRECT_GOV_TEST_SCENARIO
-CLIENT_OR_AGENT_NOT_AUTHORISED: Final = itsa_status.CLIENT_OR_AGENT_NOT_AUTHORISED
-CLIENT_NOT_MTD_ENROLLED: Final = itsa_status.CLIENT_NOT_MTD_ENROLLED
+CLIENT_OR_AGENT_NOT_AUTHORISED: Final = authorisation.CLIENT_OR_AGENT_NOT_AUTHORISED
+CLIENT_NOT_MTD_ENROLLED: Final = authorisation.CLIENT_NOT_MTD_ENROLLED
 MATCHING_RESOURCE_NOT_FOUND: Final = itsa_status.MATCHING_RESOURCE_NOT_FOUND
 NO_OBLIGATIONS_FOUND: Final = (
     404,

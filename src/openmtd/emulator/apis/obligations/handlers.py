@@ -2,7 +2,7 @@
 (wire facts §1.4), after the platform's gateway:
 
 1. the NINO (400 ``FORMAT_NINO``), the MTDITID lookup and who may act for the customer (403):
-   :func:`openmtd.emulator.apis.authorisation.authorise` (supporting agents may, §5);
+   :func:`openmtd.emulator.platform.authorisation.authorise` (supporting agents may, §5);
 2. the query parameters (400s, :mod:`.query`);
 3. ``Gov-Test-Scenario`` (:mod:`.scenarios`; no header answers from state);
 4. from state (:mod:`.state`): 404 ``MATCHING_RESOURCE_NOT_FOUND`` when the customer has no
@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from openmtd.emulator.apis.authorisation import authorise
 from openmtd.emulator.apis.obligations import common as c
 from openmtd.emulator.apis.obligations import scenarios, state
 from openmtd.emulator.apis.obligations.query import (
     final_declaration_query,
     income_and_expenditure_query,
 )
+from openmtd.emulator.platform.authorisation import authorise
 from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.platform.gateway import ApiResponse, CallContext
 from openmtd.rules.agents import Operation
