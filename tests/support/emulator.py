@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -131,13 +132,21 @@ def query_of(location: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(location).query, keep_blank_values=True)
 
 
-@pytest.fixture
-def emulator(tmp_path: Path) -> Iterator[EmulatorHarness]:
+@contextmanager
+def harness(folder: Path) -> Iterator[EmulatorHarness]:
+    """An in-process emulator over a fresh SQLite database in ``folder``, for any scope (a
+    module-scoped world passes ``tmp_path_factory.mktemp(...)``)."""
     clock = FixedClock(START)
     settings = EmulatorSettings(
-        database_url=sqlite_url(tmp_path / "emulator.sqlite3"), password_hashing=FAST_HASHING
+        database_url=sqlite_url(folder / "emulator.sqlite3"), password_hashing=FAST_HASHING
     )
     app = create_app(settings, clock=clock)
     with TestClient(app, follow_redirects=False) as client:
         yield EmulatorHarness(app=app, client=client, clock=clock, settings=settings)
     app.state.services.store.close()
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[EmulatorHarness]:
+    with harness(tmp_path) as made:
+        yield made

@@ -1,7 +1,7 @@
-"""A world for the in-process tests of the MTD APIs (Business Details, Obligations): an
-application, a customer holding ``HMRC-MTD-IT``, user tokens through ``/oauth/token``, ITSA
-statuses, a subscription and income sources seeded through storage, test businesses made
-through Self Assessment Test Support, and agents with relationships."""
+"""A world for the in-process tests of the MTD APIs (Retrieve ITSA Status, Business Details,
+Obligations): an application, a customer holding ``HMRC-MTD-IT``, user tokens through
+``/oauth/token``, ITSA statuses, a subscription and income sources seeded through storage, test
+businesses made through Self Assessment Test Support, and agents with relationships."""
 
 from __future__ import annotations
 
@@ -102,15 +102,41 @@ class World:
         params: Mapping[str, str] | None = None,
     ) -> Response:
         """GET ``url`` with the API's version, as the customer unless told."""
-        headers = {
-            "Accept": f"application/vnd.hmrc.{version}+json",
-            "Authorization": f"Bearer {token or self.token(as_account)}",
-        }
+        return self.request(
+            url,
+            accept=f"application/vnd.hmrc.{version}+json",
+            token=token,
+            as_account=as_account,
+            scenario=scenario,
+            params=params,
+        )
+
+    def request(
+        self,
+        url: str,
+        *,
+        accept: str | None,
+        token: str | None = None,
+        as_account: Account | None = None,
+        scenario: str | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """GET ``url`` with exactly this Accept (none when None) and a bearer token: ``token``,
+        else a new one for ``as_account`` (by default the customer)."""
+        sent = {"Authorization": f"Bearer {token or self.token(as_account)}"}
         if scenario is not None:
-            headers["Gov-Test-Scenario"] = scenario
-        return self.emulator.client.get(url, headers=headers, params=params)
+            sent["Gov-Test-Scenario"] = scenario
+        sent.update(headers or {})
+        return send(self.emulator, url, accept=accept, headers=sent, params=params)
 
     # --- state -------------------------------------------------------------------------------
+    def seed(self, *records: StoredStatus) -> None:
+        """ITSA statuses, stored as they are."""
+        with self.emulator.services.store.transaction() as tx:
+            for stored in records:
+                tx.itsa_statuses.add(stored)
+
     def status(self, tax_year: str, status: str = "MTD Voluntary", *, nino: str = NINO) -> None:
         with self.emulator.services.store.transaction() as tx:
             tx.itsa_statuses.add(
@@ -173,10 +199,13 @@ class World:
             email=f"{arn.lower()}@example.com",
         )
 
-    def relationship(self, agent_type: str, *, arn: str = ARN, ended: bool = False) -> None:
+    def relationship(
+        self, agent_type: str, *, arn: str = ARN, mtditid: str | None = MTDITID, ended: bool = False
+    ) -> None:
+        """A relationship stored as it is (``mtditid`` None: one that names no MTDITID)."""
         with self.emulator.services.store.transaction() as tx:
             now = self.emulator.services.clock.now_in(tx)
-            made = tx.relationships.add(arn, NINO, agent_type, now, MTDITID)
+            made = tx.relationships.add(arn, NINO, agent_type, now, mtditid)
             if ended:
                 tx.relationships.end(made.id, now)
 
@@ -186,6 +215,23 @@ def make_world(emulator: EmulatorHarness) -> World:
     created = emulator.application(rate_limit_per_second=1000)
     customer = emulator.account(nino=NINO, enrolments=(mtd_it(),))
     return World(emulator, created, customer)
+
+
+def send(
+    emulator: EmulatorHarness,
+    url: str,
+    *,
+    accept: str | None,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+) -> Response:
+    """A GET with exactly these headers (no Accept at all when ``accept`` is None)."""
+    request = emulator.client.build_request("GET", url, params=params, headers=dict(headers or {}))
+    if accept is None:
+        del request.headers["accept"]
+    else:
+        request.headers["accept"] = accept
+    return emulator.client.send(request)
 
 
 def assert_platform_headers(response: Response) -> None:

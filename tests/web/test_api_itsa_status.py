@@ -7,7 +7,6 @@ Tokens are minted with ``journey.grant`` inside a store transaction and exchange
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -16,19 +15,23 @@ from decimal import Decimal
 import pytest
 from httpx2 import Response
 
-from openmtd.emulator.devhub.applications import CreatedApplication
-from openmtd.emulator.oauth import journey
-from openmtd.emulator.oauth.authorize import AuthorizeRequest
 from openmtd.emulator.security import token_hash
 from openmtd.emulator.storage import Account, AffinityGroup, Enrolment, StoredStatus
-from support.emulator import REDIRECT_URI, EmulatorHarness
+from support import mtd_api
+from support.emulator import EmulatorHarness
+from support.mtd_api import (
+    BAD_SCENARIO,
+    FORMAT_NINO,
+    NINO,
+    NOT_AUTHORISED,
+    NOT_ENROLLED,
+    NOT_FOUND,
+    assert_platform_headers,
+    mtd_it,
+)
 
 API = "self-assessment-individual-details"
 ACCEPT = "application/vnd.hmrc.2.0+json"
-READ = ("read:self-assessment",)
-NINO = "AA123456A"
-MTDITID = "XAIT00000000001"
-ARN = "TARN0000001"
 YEAR = "2025-26"
 AT = datetime(2025, 5, 23, 12, 29, 27, 566000, tzinfo=UTC)
 
@@ -42,14 +45,6 @@ DEFAULT_BODY = (
 
 def path(nino: str = NINO, tax_year: str = YEAR) -> str:
     return f"/individuals/person/itsa-status/{nino}/{tax_year}"
-
-
-def mtd_it(mtditid: str = MTDITID) -> Enrolment:
-    return Enrolment("HMRC-MTD-IT", "MTDITID", mtditid)
-
-
-def agent_services(arn: str = ARN) -> Enrolment:
-    return Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", arn)
 
 
 def record(
@@ -78,46 +73,11 @@ def details(
 
 
 @dataclass
-class World:
-    emulator: EmulatorHarness
-    created: CreatedApplication
-    client_account: Account
+class World(mtd_api.World):
+    """The MTD APIs' world (``support.mtd_api``); its ``get`` asks for the customer's own
+    status with this API's Accept unless told."""
 
-    def token(
-        self,
-        account: Account,
-        scopes: tuple[str, ...] = READ,
-        created: CreatedApplication | None = None,
-    ) -> str:
-        """A user-restricted access token for ``account``, through /oauth/token."""
-        created = created or self.created
-        request = AuthorizeRequest(
-            client_id=created.application.client_id,
-            redirect_uri=REDIRECT_URI,
-            scopes=scopes,
-            state=None,
-            code_challenge=None,
-            code_challenge_method=None,
-        )
-        with self.emulator.services.store.transaction() as tx:
-            redirect = journey.grant(tx, request, account, self.emulator.services.clock.now_in(tx))
-        assert redirect.code is not None
-        response = self.emulator.client.post(
-            "/oauth/token",
-            data={
-                "grant_type": "authorization_code",
-                "client_id": created.application.client_id,
-                "client_secret": created.client_secret,
-                "redirect_uri": REDIRECT_URI,
-                "code": redirect.code,
-            },
-        )
-        assert response.status_code == 200, response.text
-        token = response.json()["access_token"]
-        assert isinstance(token, str)
-        return token
-
-    def get(
+    def get(  # type: ignore[override]
         self,
         url: str | None = None,
         *,
@@ -128,34 +88,15 @@ class World:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
-        """GET ``url`` (the client's own status by default) as the client, unless told."""
-        if token is None:
-            token = self.token(as_account or self.client_account)
-        sent = {"Authorization": f"Bearer {token}"}
-        if scenario is not None:
-            sent["Gov-Test-Scenario"] = scenario
-        sent.update(headers or {})
-        return send(self.emulator, url or path(), accept=accept, headers=sent, params=params)
-
-    def seed(self, *records: StoredStatus) -> None:
-        with self.emulator.services.store.transaction() as tx:
-            for stored in records:
-                tx.itsa_statuses.add(stored)
-
-    def relationship(
-        self, agent_type: str, *, arn: str = ARN, mtditid: str | None = MTDITID, ended: bool = False
-    ) -> None:
-        with self.emulator.services.store.transaction() as tx:
-            now = self.emulator.services.clock.now_in(tx)
-            made = tx.relationships.add(arn, NINO, agent_type, now, mtditid)
-            if ended:
-                tx.relationships.end(made.id, now)
-
-    def agent(self, arn: str = ARN) -> Account:
-        return self.emulator.account(
-            affinity_group=AffinityGroup.AGENT,
-            enrolments=(agent_services(arn),),
-            email="agent@example.com",
+        """GET ``url`` (the customer's own status by default) as the customer, unless told."""
+        return self.request(
+            url or path(),
+            accept=accept,
+            token=token,
+            as_account=as_account,
+            scenario=scenario,
+            params=params,
+            headers=headers,
         )
 
 
@@ -167,34 +108,18 @@ def send(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str] | None = None,
 ) -> Response:
-    """A GET with exactly these headers (no Accept at all when ``accept`` is None)."""
-    request = emulator.client.build_request("GET", url, params=params, headers=dict(headers or {}))
-    if accept is None:
-        del request.headers["accept"]
-    else:
-        request.headers["accept"] = accept
-    return emulator.client.send(request)
+    """A GET with exactly these headers, Retrieve ITSA Status's Accept unless told."""
+    return mtd_api.send(emulator, url, accept=accept, headers=headers, params=params)
 
 
 @pytest.fixture
 def world(emulator: EmulatorHarness) -> World:
     created = emulator.application(rate_limit_per_second=1000)
-    client = emulator.account(nino=NINO, enrolments=(mtd_it(),))
-    return World(emulator, created, client)
+    return World(emulator, created, emulator.account(nino=NINO, enrolments=(mtd_it(),)))
 
 
 def assert_error(response: Response, status: int, code: str, message: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json() == {"code": code, "message": message}
-    assert_platform_headers(response)
-
-
-def assert_platform_headers(response: Response) -> None:
-    assert (
-        str(uuid.UUID(response.headers["x-correlationid"])) == response.headers["x-correlationid"]
-    )
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["content-type"] == "application/json"
+    mtd_api.assert_error(response, (status, code, message))
 
 
 def assert_ok(response: Response, statuses: object) -> None:
@@ -203,10 +128,6 @@ def assert_ok(response: Response, statuses: object) -> None:
     assert_platform_headers(response)
 
 
-NOT_AUTHORISED = (403, "CLIENT_OR_AGENT_NOT_AUTHORISED", "The client or agent is not authorised")
-NOT_ENROLLED = (403, "CLIENT_NOT_MTD_ENROLLED", "The client does not have an active MTD enrolment")
-NOT_FOUND = (404, "MATCHING_RESOURCE_NOT_FOUND", "Matching resource not found")
-FORMAT_NINO = (400, "FORMAT_NINO", "The NINO format is invalid")
 FORMAT_TAX_YEAR = (400, "FORMAT_TAX_YEAR", "The taxYear format is invalid")
 RANGE_INVALID = (400, "RULE_TAX_YEAR_RANGE_INVALID", "A tax year range of one year is required")
 FORMAT_FUTURE_YEARS = (
@@ -215,7 +136,6 @@ FORMAT_FUTURE_YEARS = (
     "The provided futureYears value should be true or false",
 )
 FORMAT_HISTORY = (400, "FORMAT_HISTORY", "The provided history value should be true or false")
-BAD_SCENARIO = (400, "RULE_INCORRECT_GOV_TEST_SCENARIO", "The Gov-Test-Scenario was not found")
 
 
 # --- the gateway, in order --------------------------------------------------------------------
@@ -254,7 +174,7 @@ def test_an_unknown_token_is_401_invalid_credentials(world: World) -> None:
 
 
 def test_an_expired_token_is_401_invalid_credentials(world: World) -> None:
-    token = world.token(world.client_account)
+    token = world.token(world.customer)
     world.seed(record())
     assert world.get(token=token).status_code == 200
     world.emulator.advance(4 * 60 * 60)
@@ -262,7 +182,7 @@ def test_an_expired_token_is_401_invalid_credentials(world: World) -> None:
 
 
 def test_a_revoked_token_is_401_invalid_credentials(world: World) -> None:
-    token = world.token(world.client_account)
+    token = world.token(world.customer)
     with world.emulator.services.store.transaction() as tx:
         tx.oauth.revoke_access_token(token_hash(token), world.emulator.services.clock.now_in(tx))
     assert_invalid_credentials(world.get(token=token))
@@ -291,7 +211,7 @@ def test_an_application_not_subscribed_is_403_resource_forbidden(world: World) -
     created = world.emulator.application(
         apis=["self-assessment-test-support"], rate_limit_per_second=1000
     )
-    token = world.token(world.client_account, created=created)
+    token = world.token(world.customer, created=created)
     response = world.get(path("not-a-nino"), token=token)
     assert_error(
         response,
@@ -302,7 +222,7 @@ def test_an_application_not_subscribed_is_403_resource_forbidden(world: World) -
 
 
 def test_a_token_without_read_self_assessment_is_403_invalid_scope(world: World) -> None:
-    token = world.token(world.client_account, scopes=("write:self-assessment",))
+    token = world.token(world.customer, scopes=("write:self-assessment",))
     response = world.get(path("not-a-nino"), token=token)
     assert_error(
         response,
@@ -314,7 +234,7 @@ def test_a_token_without_read_self_assessment_is_403_invalid_scope(world: World)
 
 def test_the_fourth_call_in_a_second_is_429_with_a_limit_of_three(world: World) -> None:
     created = world.emulator.application(rate_limit_per_second=3)
-    token = world.token(world.client_account, created=created)
+    token = world.token(world.customer, created=created)
     world.seed(record())
     # Start at the beginning of a real second, so the four calls share its window.
     time.sleep(1 - time.time() % 1 + 0.01)
@@ -747,7 +667,7 @@ def test_a_stored_record_the_api_cannot_express_is_500(world: World) -> None:
 
 def test_every_response_carries_a_fresh_correlation_id_and_nosniff(world: World) -> None:
     world.seed(record())
-    token = world.token(world.client_account)
+    token = world.token(world.customer)
     responses = [
         world.get(token=token),
         world.get(token=token, scenario="DEFAULT"),
