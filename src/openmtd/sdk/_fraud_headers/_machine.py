@@ -127,7 +127,7 @@ def format_mac(node: int) -> str:
 
 def format_utc_offset(offset: timedelta) -> str:
     """``UTC±hh:mm`` (§3.2 Gov-Client-Timezone); seconds of an odd historic offset dropped."""
-    minutes = int(offset.total_seconds() // 60)
+    minutes = int(offset.total_seconds() / 60)  # towards zero: -1:00:15 is UTC-01:00
     sign = "-" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
