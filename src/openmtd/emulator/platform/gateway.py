@@ -78,6 +78,10 @@ class Endpoint:
     #: HMRC's path template (``/individuals/person/itsa-status/{nino}/{taxYear}``): the
     #: endpoint's identity in fraud-header validation-feedback. Required with ``fraud_headers``.
     path: str = ""
+    #: The API's own Accept check, for an API whose service answers Accept faults itself
+    #: (the Agent Authorisation API's filter): the version, or an :class:`ApiError`. Without
+    #: it the platform's check (1. above) runs.
+    accept: Callable[[Mapping[str, str]], str] | None = None
 
     def __post_init__(self) -> None:
         if self.fraud_headers and not self.path.startswith("/"):
@@ -113,6 +117,12 @@ Handler = Callable[[CallContext], ApiResponse]
 
 
 def _version(headers: Mapping[str, str], endpoint: Endpoint) -> str:
+    if endpoint.accept is not None:
+        version = endpoint.accept(headers)
+        # A version the API serves whose definition has no such endpoint: no resource matches.
+        if version not in endpoint.versions:
+            raise ApiError.of(errors.MATCHING_RESOURCE_NOT_FOUND)
+        return version
     match = _ACCEPT.fullmatch(headers.get("accept", ""))
     if match is None:
         raise ApiError.of(errors.ACCEPT_HEADER_INVALID)
