@@ -13,9 +13,13 @@ from typing import Any
 
 from httpx2 import Response
 
+from openmtd.emulator.agents import invitations, relationships, services_account
+from openmtd.emulator.agents.clients import find_client
+from openmtd.emulator.agents.services_account import ServicesAccountDetails
 from openmtd.emulator.devhub.applications import CreatedApplication
 from openmtd.emulator.oauth import journey
 from openmtd.emulator.oauth.authorize import AuthorizeRequest
+from openmtd.emulator.sign_up.complete import SignUpRequest, complete_sign_up
 from openmtd.emulator.storage import (
     Account,
     Address,
@@ -25,6 +29,10 @@ from openmtd.emulator.storage import (
     StoredStatus,
     Subscription,
 )
+from openmtd.rules.agents import AgentType, EndedBy
+from openmtd.rules.clock import uk_date
+from openmtd.rules.identifiers import SaUtr
+from openmtd.rules.tax_year import TaxYear
 from support.emulator import REDIRECT_URI, EmulatorHarness
 
 NINO = "AA123456A"
@@ -208,6 +216,93 @@ class World:
             made = tx.relationships.add(arn, NINO, agent_type, now, mtditid)
             if ended:
                 tx.relationships.end(made.id, now)
+
+
+# --- agents and clients through the emulator's own services -----------------------------------
+# The agent services account, authorisation requests, their answers and sign-up run the code
+# the pages run (agents/services_account.py, agents/invitations.py, agents/relationships.py,
+# sign_up/complete.py), each in one store transaction, so a world holds what a journey leaves.
+
+
+def agency(emulator: EmulatorHarness, number: int) -> tuple[Account, str]:
+    """An agent with an agent services account of their own: (account, ARN)."""
+    account = emulator.account(
+        affinity_group=AffinityGroup.AGENT,
+        confidence_level=50,
+        email=f"agency{number}@example.test",
+    )
+    details = ServicesAccountDetails(
+        utr=str(SaUtr.generate(f"{800000000 + number:09d}")),
+        postcode="LS1 4AP",
+        agency_name=f"Agency {number}",
+        email=f"desk{number}@example.test",
+    )
+    with emulator.services.store.transaction() as tx:
+        record = services_account.create(tx, account, emulator.services.clock.now_in(tx), details)
+    return account, record.arn
+
+
+def send_request(
+    emulator: EmulatorHarness,
+    arn: str,
+    client: Account,
+    agent_type: str = "main",
+    *,
+    sent_at: datetime | None = None,
+) -> str:
+    """The agency asks ``client`` (with their postcode) to authorise it; the request's id."""
+    assert client.nino is not None
+    with emulator.services.store.transaction() as tx:
+        now = sent_at or emulator.services.clock.now_in(tx)
+        stored = invitations.create(tx, arn, client.nino, client.address.postcode, agent_type, now)
+    return stored.invitation_id
+
+
+def answer_request(
+    emulator: EmulatorHarness, invitation_id: str, client: Account, *, yes: bool
+) -> None:
+    """The client accepts (a relationship, or a partial authorisation before sign-up) or
+    rejects the request."""
+    assert client.nino is not None
+    with emulator.services.store.transaction() as tx:
+        found = find_client(tx, client.nino)
+        assert found is not None
+        now = emulator.services.clock.now_in(tx)
+        answer = invitations.accept if yes else invitations.reject
+        answer(tx, invitation_id, found, now)
+
+
+def cancel_request(emulator: EmulatorHarness, arn: str, invitation_id: str) -> None:
+    """The agency withdraws its Pending request."""
+    with emulator.services.store.transaction() as tx:
+        invitations.cancel(tx, arn, invitation_id, emulator.services.clock.now_in(tx))
+
+
+def remove_authorisation(
+    emulator: EmulatorHarness, arn: str, client: Account, agent_type: str = "main"
+) -> None:
+    """The agency ends its relationship with the client ("remove authorisation")."""
+    assert client.nino is not None
+    with emulator.services.store.transaction() as tx:
+        now = emulator.services.clock.now_in(tx)
+        relationships.deauthorise(tx, client.nino, arn, AgentType(agent_type), EndedBy.AGENT, now)
+
+
+def sign_up(emulator: EmulatorHarness, person: Account) -> str:
+    """Sign ``person`` (who holds ``IR-SA``) up from the current tax year, with no income
+    source, as confirming the sign-up journey does; their MTDITID."""
+    assert person.nino is not None
+    utr = person.enrolment("IR-SA")
+    assert utr is not None
+    with emulator.services.store.transaction() as tx:
+        now = emulator.services.clock.now_in(tx)
+        request = SignUpRequest(
+            nino=person.nino,
+            utr=utr.identifier_value,
+            tax_year=TaxYear.containing(uk_date(now)),
+            group_id=person.group.id,
+        )
+        return complete_sign_up(tx, now, request).mtditid
 
 
 def make_world(emulator: EmulatorHarness) -> World:
