@@ -29,7 +29,7 @@ must name the client's, one that names none counts for the NINO.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
@@ -37,7 +37,7 @@ from typing import Final
 from openmtd.emulator.agents.relationships import role_of_stored
 from openmtd.emulator.platform.errors import ApiError
 from openmtd.emulator.platform.gateway import CallContext
-from openmtd.emulator.storage import Account, AffinityGroup, Enrolment, Relationship, Transaction
+from openmtd.emulator.storage import Account, AffinityGroup, ClientLookup, Enrolment, Relationship
 from openmtd.rules.agents import Operation, agent_may
 from openmtd.rules.errors import WIRE_MESSAGES, InvalidIdentifierError
 from openmtd.rules.identifiers import Nino
@@ -78,13 +78,21 @@ class Client:
 def authorise(ctx: CallContext, nino: str, operation: Operation) -> Client:
     """The customer the path's NINO names, once the caller may ``operation`` for them.
 
+    One read (``tx.relationships.client_lookup``): the customer's account and ``HMRC-MTD-IT``
+    and, for an agent, their active relationships with the customer; the checks on it are
+    HMRC's, in HMRC's order.
+
     Raises:
         ApiError: 400 ``FORMAT_NINO``; 403 ``CLIENT_OR_AGENT_NOT_AUTHORISED`` (no such
             customer, or a caller who may not); 403 ``CLIENT_NOT_MTD_ENROLLED`` (no activated
             ``HMRC-MTD-IT``), in HMRC's order.
     """
-    client = look_up_client(ctx.tx, nino)
-    if not may_act(ctx.tx, ctx.account, client, operation):
+    parsed = check_nino(nino)
+    caller = ctx.account
+    found = ctx.tx.relationships.client_lookup(parsed.value, MTD_IT, agent_reference(caller))
+    client = enrolled_client(found)
+    relationships = found.relationships if found is not None else ()
+    if not may_act(caller, client, relationships, operation):
         raise ApiError.of(CLIENT_OR_AGENT_NOT_AUTHORISED)
     return client
 
@@ -92,19 +100,22 @@ def authorise(ctx: CallContext, nino: str, operation: Operation) -> Client:
 # --- 1-2: the NINO and the MTDITID lookup ------------------------------------------------------
 
 
-def look_up_client(tx: Transaction, nino: str) -> Client:
-    """Check the path NINO as HMRC does, then find its MTDITID (one read)."""
+def check_nino(nino: str) -> Nino:
+    """The path NINO, exactly as sent, by HMRC's regex (nothing normalised)."""
     try:
-        parsed = Nino.parse_wire(nino)
+        return Nino.parse_wire(nino)
     except InvalidIdentifierError:
         raise ApiError.of(FORMAT_NINO) from None
-    account = tx.accounts.find_by_nino(parsed.value)
-    if account is None or account.nino is None:
+
+
+def enrolled_client(found: ClientLookup | None) -> Client:
+    """The looked-up customer and their MTDITID, or the lookup's refusal."""
+    if found is None:
         raise ApiError.of(CLIENT_OR_AGENT_NOT_AUTHORISED)
-    enrolment = _active(account.enrolment(MTD_IT))
+    enrolment = _active(found.enrolment)
     if enrolment is None:
         raise ApiError.of(CLIENT_NOT_MTD_ENROLLED)
-    return Client(nino=account.nino, mtditid=enrolment.identifier_value)
+    return Client(nino=found.nino, mtditid=enrolment.identifier_value)
 
 
 def _active(enrolment: Enrolment | None) -> Enrolment | None:
@@ -114,11 +125,24 @@ def _active(enrolment: Enrolment | None) -> Enrolment | None:
 # --- 3: the enrolment / delegated-auth predicate -----------------------------------------------
 
 
-def may_act(tx: Transaction, caller: Account | None, client: Client, operation: Operation) -> bool:
+def agent_reference(caller: Account | None) -> str | None:
+    """The ARN an Agent caller acts under (an activated ``HMRC-AS-AGENT``), else None."""
+    if caller is None or caller.affinity_group is not AffinityGroup.AGENT:
+        return None
+    agent = _active(caller.enrolment(AGENT_SERVICES))
+    return agent.identifier_value if agent is not None else None
+
+
+def may_act(
+    caller: Account | None,
+    client: Client,
+    relationships: Iterable[Relationship],
+    operation: Operation,
+) -> bool:
     """HMRC's enrolment and delegated-auth predicate (wire facts §1.3.2) for ``operation``.
 
-    A principal costs no read (the gateway loaded the caller with their enrolments); an agent
-    costs one, their active relationships for the client.
+    ``relationships`` are the caller's active relationships with the client (an agent's; a
+    principal has none).
     """
     if caller is None:
         return False
@@ -130,12 +154,8 @@ def may_act(tx: Transaction, caller: Account | None, client: Client, operation: 
             and held is not None
             and held.identifier_value == client.mtditid
         )
-    if caller.affinity_group is not AffinityGroup.AGENT:
+    if agent_reference(caller) is None:
         return False
-    agent = _active(caller.enrolment(AGENT_SERVICES))
-    if agent is None:
-        return False
-    relationships = tx.relationships.active(arn=agent.identifier_value, client_nino=client.nino)
     return any(_delegates(relationship, client, operation) for relationship in relationships)
 
 

@@ -46,6 +46,7 @@ from openmtd.emulator.storage.annual_review import AnnualReviewRepository
 from openmtd.emulator.storage.apis import (
     Caller,
     Checkpoint,
+    ClientLookup,
     HeaderFeedback,
     ItsaStatusRepository,
     PlatformRepository,
@@ -184,6 +185,7 @@ __all__ = [
     "BusinessDetailsRepository",
     "Caller",
     "Checkpoint",
+    "ClientLookup",
     "ClientSecret",
     "ClockRepository",
     "CredentialRole",

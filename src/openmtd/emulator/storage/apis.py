@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from openmtd.emulator.storage.accounts import Account
+from openmtd.emulator.storage.accounts import Account, Enrolment
 from openmtd.emulator.storage.oauth import AccessToken, Application
 
 
@@ -101,6 +101,17 @@ class ItsaStatusRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ClientLookup:
+    """A customer as the MTD APIs' authorisation reads them, in one read: the NINO as held,
+    the first enrolment of the asked-for key in their group (None: none), and one agency's
+    active relationships with them, oldest first (none asked for: empty)."""
+
+    nino: str
+    enrolment: Enrolment | None
+    relationships: tuple[Relationship, ...] = ()
+
+
 class RelationshipRepository(Protocol):
     """Agents' relationships with clients. Used by the API authorisation checks and
     ``emulator.agents`` (which makes and ends them)."""
@@ -130,6 +141,12 @@ class RelationshipRepository(Protocol):
         ...
 
     def end(self, relationship_id: int, at: datetime, ended_by: str | None = None) -> None: ...
+
+    def client_lookup(self, nino: str, enrolment_key: str, arn: str | None) -> ClientLookup | None:
+        """The (first) account holding ``nino``, its group's first ``enrolment_key`` enrolment
+        and ``arn``'s active relationships with it (none when ``arn`` is None), in one
+        statement; None when no account holds the NINO."""
+        ...
 
 
 class SandboxDataRepository(Protocol):
