@@ -1,7 +1,8 @@
 """The one ``openmtd`` command: the only package allowed to wire every part together.
 
-Sub-commands live in modules of their own: ``rules`` (the MTD ITSA rules from the terminal)
-and ``emulator`` (HMRC's side). ``openmtd up`` starts the whole system on its defaults.
+Sub-commands live in modules of their own: ``rules`` (the MTD ITSA rules from the terminal),
+``emulator`` (HMRC's side) and ``fph`` (fraud prevention headers, checked). ``openmtd up``
+starts the whole system on its defaults.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 
 from openmtd import __version__
-from openmtd.cli import emulator, rules
+from openmtd.cli import emulator, fph, rules
 from openmtd.emulator import demo
 from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.security import PasswordHasher
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(rules.app, name="rules")
 app.add_typer(emulator.app, name="emulator")
+app.add_typer(fph.app, name="fph")
 
 
 @app.command()
