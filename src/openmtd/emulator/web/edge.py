@@ -23,6 +23,10 @@ One pure ASGI middleware, :class:`Edge`, in this order:
 
 A refusal here drains what is left of the request body first (up to :data:`DRAIN_LIMIT`; past
 that it says ``Connection: close``), so the connection stays usable.
+
+Every error answered before (or instead of) a route is built here, by :func:`answer_for` from a
+:class:`Problem` (the shapes a caller may expect): the refusals above, the 413 of
+``web/limits.py`` and the 503 of ``web/outage.py``.
 """
 
 from __future__ import annotations
@@ -31,11 +35,13 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import parse_qsl
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -93,29 +99,70 @@ def _json(status: int, body: object, headers: dict[str, str] | None = None) -> A
     )
 
 
-def refused(scope: Scope, status: int, what: str) -> Answer:
-    """A refusal in the shape the path's callers expect: RFC 6749's on the OAuth endpoints,
+@dataclass(frozen=True)
+class Problem:
+    """One error the edge answers, in each shape a caller may expect (:func:`answer_for`)."""
+
+    status: int
+    #: HMRC's envelope, ``{"code", "message"}`` (the control API's too).
+    envelope: Mapping[str, object]
+    #: RFC 6749's ``{"error", "error_description"}``, for the OAuth endpoints.
+    oauth: Mapping[str, str]
+    #: A browser's page: its title (and heading) and its one paragraph.
+    title: str
+    text: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: RFC 6749's shape on every ``/oauth/`` path, not only :data:`OAUTH_PATHS`.
+    oauth_prefix: bool = False
+    #: A page for a browser on every path, the control API's and HMRC's APIs' too.
+    page_everywhere: bool = False
+
+
+def answer_for(scope: Scope, problem: Problem) -> Answer:
+    """``problem`` in the shape the path's callers expect: RFC 6749's on the OAuth endpoints,
     a page for a browser, else the envelope (HMRC's, and the control API's)."""
     path = scope.get("path", "")
-    if path in OAUTH_PATHS:
-        return _json(
-            status, {"error": "invalid_request", "error_description": f"{what} is invalid"}
-        )
-    if _wants_html(scope) and not path.startswith((CONTROL_PREFIX, *API_PREFIXES)):
-        title = "Page not found" if status == 404 else "There is a problem with the web address"
-        text = (
-            "If you typed the web address, check it is correct."
-            if status == 404
-            else f"The {what} holds characters a web address cannot use. Check it is correct."
-        )
-        return (
-            status,
-            {"content-type": "text/html; charset=utf-8"},
-            _PAGE.format(title=title, text=text).encode(),
-        )
+    headers = dict(problem.headers)
+    if path in OAUTH_PATHS or (problem.oauth_prefix and path.startswith("/oauth/")):
+        return _json(problem.status, dict(problem.oauth), headers)
+    if _wants_html(scope) and (
+        problem.page_everywhere or not path.startswith((CONTROL_PREFIX, *API_PREFIXES))
+    ):
+        page = _PAGE.format(title=problem.title, text=problem.text).encode()
+        return (problem.status, {"content-type": "text/html; charset=utf-8", **headers}, page)
+    return _json(problem.status, dict(problem.envelope), headers)
+
+
+def as_response(answer: Answer) -> Response:
+    """An :data:`Answer` as a Starlette response (for an exception handler)."""
+    status, headers, body = answer
+    return Response(body, status_code=status, headers=headers)
+
+
+def refused(scope: Scope, status: int, what: str) -> Answer:
+    """The refusal of a request whose ``what`` (path, query string, header) is unusable."""
+    oauth = {"error": "invalid_request", "error_description": f"{what} is invalid"}
     if status == 404:
-        return _json(404, ApiError.of(errors.MATCHING_RESOURCE_NOT_FOUND).body())
-    return _json(status, {"code": "INVALID_REQUEST", "message": f"The {what} is not valid"})
+        return answer_for(
+            scope,
+            Problem(
+                404,
+                ApiError.of(errors.MATCHING_RESOURCE_NOT_FOUND).body(),
+                oauth,
+                "Page not found",
+                "If you typed the web address, check it is correct.",
+            ),
+        )
+    return answer_for(
+        scope,
+        Problem(
+            status,
+            {"code": "INVALID_REQUEST", "message": f"The {what} is not valid"},
+            oauth,
+            "There is a problem with the web address",
+            f"The {what} holds characters a web address cannot use. Check it is correct.",
+        ),
+    )
 
 
 def head_problem(scope: Scope) -> Answer | None:
@@ -209,7 +256,7 @@ class Edge:
             if started:  # too late for an answer: the server closes the connection
                 raise
             log.exception("unexpected error: %s", type(error).__name__)
-            await _send(server_error(scope), send_with_headers)
+            await send_answer(server_error(scope), send_with_headers)
 
 
 async def _answer(answer: Answer, receive: Receive, send: Send) -> None:
@@ -225,12 +272,15 @@ async def _answer(answer: Answer, receive: Receive, send: Send) -> None:
         more = bool(message.get("more_body", False))
     if more:
         headers = {**headers, "connection": "close"}
-    await _send((status, headers, body), send)
+    await send_answer((status, headers, body), send)
 
 
-async def _send(answer: Answer, send: Send) -> None:
+async def send_answer(answer: Answer, send: Send) -> None:
+    """Send ``answer`` as it is (its ``Content-Length`` added), its body unread."""
     status, headers, body = answer
-    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    raw = [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
     raw.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})

@@ -13,10 +13,11 @@ bytes, a sign-in or Developer Hub form a few kilobytes.
 
 from __future__ import annotations
 
-import json
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openmtd.emulator.web.edge import Answer, Problem, answer_for, send_answer
 
 #: Largest body, in bytes, per kind of endpoint (by path prefix; the first match wins).
 BODY_LIMITS: Final[tuple[tuple[str, int], ...]] = (
@@ -27,8 +28,6 @@ BODY_LIMITS: Final[tuple[tuple[str, int], ...]] = (
 )
 #: Every other path: the MTD APIs and their test support.
 DEFAULT_BODY_LIMIT: Final = 256 * 1024
-
-OAUTH_PREFIX: Final = "/oauth/"
 
 
 def body_limit(path: str) -> int:
@@ -42,28 +41,29 @@ class BodyTooLargeError(Exception):
     """Raised from ``receive`` when the body passes the limit (caught by :class:`BodyLimit`)."""
 
 
-def _too_large(scope: Scope, limit: int) -> tuple[bytes, bytes]:
-    """The 413 body and its content type, in the shape the caller expects."""
-    path = scope.get("path", "")
-    headers = dict(scope.get("headers") or [])
-    if path.startswith(OAUTH_PREFIX):
-        body: object = {
-            "error": "invalid_request",
-            "error_description": f"The request body is larger than {limit} bytes",
-        }
-    elif b"text/html" in headers.get(b"accept", b""):
-        page = (
-            '<!doctype html><html lang="en"><title>The form is too large</title>'
-            "<h1>The form is too large</h1><p>What you sent is larger than this page accepts "
-            f"({limit // 1024} KB). Go back and shorten it.</p></html>"
-        )
-        return page.encode(), b"text/html; charset=utf-8"
-    else:
-        body = {
-            "code": "REQUEST_TOO_LARGE",
-            "message": f"The request body is larger than this endpoint accepts ({limit} bytes)",
-        }
-    return json.dumps(body).encode(), b"application/json"
+def _too_large(scope: Scope, limit: int) -> Answer:
+    """The 413 in the shape the caller expects (built by ``web/edge.py``)."""
+    return answer_for(
+        scope,
+        Problem(
+            413,
+            {
+                "code": "REQUEST_TOO_LARGE",
+                "message": f"The request body is larger than this endpoint accepts ({limit} bytes)",
+            },
+            {
+                "error": "invalid_request",
+                "error_description": f"The request body is larger than {limit} bytes",
+            },
+            "The form is too large",
+            f"What you sent is larger than this page accepts ({limit // 1024} KB). "
+            "Go back and shorten it.",
+            # The rest of the body is not read: the connection cannot be reused.
+            {"connection": "close"},
+            oauth_prefix=True,
+            page_everywhere=True,
+        ),
+    )
 
 
 class BodyLimit:
@@ -108,20 +108,7 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(scope: Scope, send: Send, limit: int) -> None:
-        body, content_type = _too_large(scope, limit)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", content_type),
-                    (b"content-length", str(len(body)).encode()),
-                    # The rest of the body is not read: the connection cannot be reused.
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_answer(_too_large(scope, limit), send)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -15,10 +15,11 @@ from typing import Final
 
 from sqlalchemy import exc
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import Response
 
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
+from openmtd.emulator.web.edge import Problem, answer_for, as_response
 
 log = logging.getLogger("openmtd.emulator")
 
@@ -30,7 +31,6 @@ DATABASE_UNAVAILABLE: Final = (
     exc.TimeoutError,
 )
 RETRY_AFTER: Final = {"Retry-After": "5"}
-OAUTH_PATHS: Final = frozenset({"/oauth/authorize", "/oauth/token"})
 
 
 def is_database_unavailable(error: BaseException) -> bool:
@@ -38,24 +38,19 @@ def is_database_unavailable(error: BaseException) -> bool:
 
 
 def unavailable(request: Request, error: BaseException) -> Response:
-    """The answer to a request the database could not serve."""
+    """The answer to a request the database could not serve (built by ``web/edge.py``)."""
     log.warning("database unavailable: %s", type(error).__name__)
-    if request.url.path in OAUTH_PATHS:
-        return JSONResponse(
-            {
-                "error": "temporarily_unavailable",
-                "error_description": "The service is temporarily unavailable",
-            },
-            status_code=503,
-            headers=RETRY_AFTER,
-        )
-    if "text/html" in request.headers.get("accept", ""):
-        return HTMLResponse(
-            '<!doctype html><html lang="en"><title>Sorry, there is a problem with the service'
-            "</title><h1>Sorry, there is a problem with the service</h1><p>Try again in a few "
-            "seconds. Nothing you entered has been saved.</p></html>",
-            status_code=503,
-            headers=RETRY_AFTER,
-        )
-    error_ = ApiError.of(errors.SERVER_ERROR)
-    return JSONResponse(error_.body(), status_code=error_.status_code, headers=RETRY_AFTER)
+    envelope = ApiError.of(errors.SERVER_ERROR)
+    problem = Problem(
+        envelope.status_code,
+        envelope.body(),
+        {
+            "error": "temporarily_unavailable",
+            "error_description": "The service is temporarily unavailable",
+        },
+        "Sorry, there is a problem with the service",
+        "Try again in a few seconds. Nothing you entered has been saved.",
+        RETRY_AFTER,
+        page_everywhere=True,
+    )
+    return as_response(answer_for(request.scope, problem))
