@@ -3,4 +3,43 @@
 May import :mod:`openmtd.rules` value types; never :mod:`openmtd.emulator` or :mod:`openmtd.app`.
 """
 
-__all__: list[str] = []
+from openmtd.sdk._fraud_headers import (
+    BatchProcessDirect,
+    DesktopAppDirect,
+    DeviceIdFile,
+    FactorType,
+    ForwardedHop,
+    FraudHeaderIssue,
+    FraudHeaderReport,
+    FraudHeaderSettings,
+    LocalMachine,
+    Machine,
+    MultiFactor,
+    Screen,
+    Vendor,
+    WebAppViaServer,
+    WebRequest,
+    WindowSize,
+    validate_fraud_headers,
+)
+
+__all__: list[str] = [
+    # fraud prevention headers
+    "BatchProcessDirect",
+    "DesktopAppDirect",
+    "DeviceIdFile",
+    "FactorType",
+    "ForwardedHop",
+    "FraudHeaderIssue",
+    "FraudHeaderReport",
+    "FraudHeaderSettings",
+    "LocalMachine",
+    "Machine",
+    "MultiFactor",
+    "Screen",
+    "Vendor",
+    "WebAppViaServer",
+    "WebRequest",
+    "WindowSize",
+    "validate_fraud_headers",
+]

@@ -6,6 +6,8 @@ local validator that judges them by the emulator's rules.
   request) and :class:`FraudHeaderSettings`, what may be collected.
 - ``_machine``: what the machine tells about itself; ``_device_id``: the persisted device id.
 - ``_encoding``: percent-encoding, key-value structures and lists (§3 "Encoding").
+- ``_validate``: :func:`validate_fraud_headers`, the emulator's rules run locally;
+  ``_report``: its verdict (and HMRC's, read from the Test Fraud Prevention Headers API).
 """
 
 from openmtd.sdk._fraud_headers._builders import (
@@ -25,6 +27,8 @@ from openmtd.sdk._fraud_headers._inputs import (
     WindowSize,
 )
 from openmtd.sdk._fraud_headers._machine import LocalMachine, Machine
+from openmtd.sdk._fraud_headers._report import FraudHeaderIssue, FraudHeaderReport
+from openmtd.sdk._fraud_headers._validate import validate_fraud_headers
 
 __all__ = [
     "BatchProcessDirect",
@@ -32,6 +36,8 @@ __all__ = [
     "DeviceIdFile",
     "FactorType",
     "ForwardedHop",
+    "FraudHeaderIssue",
+    "FraudHeaderReport",
     "FraudHeaderSettings",
     "LocalMachine",
     "Machine",
@@ -41,4 +47,5 @@ __all__ = [
     "WebAppViaServer",
     "WebRequest",
     "WindowSize",
+    "validate_fraud_headers",
 ]
