@@ -356,6 +356,12 @@ CHECKS: Final[dict[str, Check]] = {
     spec.VENDOR_VERSION: check_vendor_version,
 }
 
+#: The headers whose check reads the clock (a timestamp's window): their verdict can change
+#: from one call to the next for the same value, so the validator never reuses it.
+READS_CLOCK: Final = frozenset(
+    name for name, check in CHECKS.items() if check in (check_timestamp, check_multi_factor)
+)
+
 # What each header should hold, for "missing" and "empty" messages.
 EXPECTED: Final[dict[str, str]] = {
     spec.DEVICE_ID: "a UUID generated once per device, e.g. beec798b-b366-47fa-b1f8-92cede14a1ce",

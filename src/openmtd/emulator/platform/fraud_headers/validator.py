@@ -4,12 +4,13 @@ needs (wire facts §3.1), each judged by its check (``checks``), then across hea
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Final
 
 from openmtd.emulator.platform.fraud_headers import choices as own
 from openmtd.emulator.platform.fraud_headers import spec
-from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, Context
+from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, READS_CLOCK, Context
 from openmtd.emulator.platform.fraud_headers.encoding import (
     PRINTABLE_ASCII,
     ip_or_text,
@@ -31,15 +32,26 @@ from openmtd.emulator.platform.fraud_headers.spec import ConnectionMethod
 
 _METHOD_NAMES: Final = ", ".join(spec.COLUMNS)
 _KNOWN: Final = frozenset(CHECKS) | spec.RETIRED
+#: How many judged headers (and header orders, and cross-checks) are kept for reuse, the
+#: longest value and the most names kept: bounded LRUs (a few MB at most, whatever is sent),
+#: far more than the distinct values of one emulator's clients. Longer ones are judged afresh.
+_REUSED_HEADERS: Final = 2048
+_REUSED_LENGTH: Final = 1024
+_REUSED_NAMES: Final = 64
+#: The clock given to the checks of reused headers, which never read it (checks.READS_CLOCK).
+_NO_CLOCK: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _TITLE: Final = {
     spec.VENDOR_PUBLIC_IP: "Gov-Vendor-Public-IP",
     spec.PUBLIC_IP: "Gov-Client-Public-IP",
 }
 
 
+_FRAUD_PREFIXES: Final = ("gov-client-", "gov-vendor-")
+
+
 def is_fraud_prevention_header(name: str) -> bool:
     """Whether a header name (any case) is a Gov-Client-* or Gov-Vendor-* header."""
-    return name.lower().startswith(("gov-client-", "gov-vendor-"))
+    return name.lower().startswith(_FRAUD_PREFIXES)
 
 
 def validate_headers(headers: Mapping[str, str], *, now: datetime) -> Validation:
@@ -51,41 +63,32 @@ def validate_headers(headers: Mapping[str, str], *, now: datetime) -> Validation
     """
     now = as_utc(now)
     received, repeated = _normalise(headers)
-    fraud = {name: value for name, value in received.items() if is_fraud_prevention_header(name)}
-    scenario = received.get(spec.TEST_SCENARIO)
+    scenario = received.pop(spec.TEST_SCENARIO, None)
+    fraud = received
     if not fraud:
         return _no_headers(scenario)
 
-    method, method_findings = _connection_method(fraud.get(spec.CONNECTION_METHOD))
+    method = _method_of(fraud.get(spec.CONNECTION_METHOD))
     context = Context(method=method, now=now)
     results: list[HeaderResult] = []
-    for name in _names_in_order(fraud, method):
+    sent = frozenset(fraud)
+    order = _reused_order if len(sent) <= _REUSED_NAMES else _names_in_order
+    for name in order(sent, method):
         value = fraud.get(name)
-        if name == spec.CONNECTION_METHOD:
-            findings = method_findings
-        elif method is not None and name not in fraud:
-            findings = _missing(name)
-        elif _is_expected(name, method):
-            findings = _judge(name, value or "", context)
+        if name in repeated or name in READS_CLOCK or (value and len(value) > _REUSED_LENGTH):
+            results.append(_header(name, value, context, repeated=name in repeated))
         else:
-            findings = Findings()
-            findings.add(own.UNEXPECTED, _unexpected(name, method), spec.UNEXPECTED_HEADER)
-            result = findings.result(name, value, missing=False)
-            if findings.warnings:
-                result = HeaderResult(name, value, spec.UNEXPECTED_HEADER, (), result.warnings)
-            results.append(result)
-            continue
-        if name in repeated:
-            findings.add(
-                own.REPEATED,
-                "Sent more than once with different values; the first was judged. Send this "
-                "header once.",
-            )
-        results.append(findings.result(name, value, missing=name not in fraud))
+            results.append(_reused_header(name, value, method))
     if scenario is not None:
         results.append(HeaderResult(spec.TEST_SCENARIO, scenario, spec.TEST_SCENARIO_HEADER))
 
-    cross = _cross_validation(fraud)
+    hop = (
+        fraud.get(spec.VENDOR_FORWARDED),
+        fraud.get(spec.VENDOR_PUBLIC_IP),
+        fraud.get(spec.PUBLIC_IP),
+    )
+    short = all(value is None or len(value) <= _REUSED_LENGTH for value in hop)
+    cross = (_reused_cross if short else _cross_validation)(*hop)
     errors = _group(
         [(result.header, finding) for result in results for finding in result.errors]
         + [(name, finding) for check in cross for finding in check.errors for name in check.headers]
@@ -117,16 +120,57 @@ def validate_headers(headers: Mapping[str, str], *, now: datetime) -> Validation
 
 
 def _normalise(headers: Mapping[str, str]) -> tuple[dict[str, str], set[str]]:
-    """Lower-case the names and trim the values; note names sent twice with different values."""
+    """The Gov-Client-*, Gov-Vendor-* and Gov-Test-Scenario headers (the others are not
+    judged), names lower-cased and values trimmed; and the names sent twice with different
+    values."""
     received: dict[str, str] = {}
     repeated: set[str] = set()
     for raw_name in headers:
         name = str(raw_name).lower()
+        if not name.startswith(_FRAUD_PREFIXES) and name != spec.TEST_SCENARIO:
+            continue
         value = str(headers[raw_name]).strip(" \t")
         if name in received and received[name] != value:
             repeated.add(name)
         received.setdefault(name, value)
     return received, repeated
+
+
+def _header(name: str, value: str | None, context: Context, *, repeated: bool) -> HeaderResult:
+    """The verdict on one header (``value`` None: not sent)."""
+    method = context.method
+    if name == spec.CONNECTION_METHOD:
+        findings = _connection_method(value)[1]
+    elif method is not None and value is None:
+        findings = _missing(name)
+    elif _is_expected(name, method):
+        findings = _judge(name, value or "", context)
+    else:
+        findings = Findings()
+        findings.add(own.UNEXPECTED, _unexpected(name, method), spec.UNEXPECTED_HEADER)
+        result = findings.result(name, value, missing=False)
+        if findings.warnings:
+            return HeaderResult(name, value, spec.UNEXPECTED_HEADER, (), result.warnings)
+        return result
+    if repeated:
+        findings.add(
+            own.REPEATED,
+            "Sent more than once with different values; the first was judged. Send this "
+            "header once.",
+        )
+    return findings.result(name, value, missing=value is None)
+
+
+@lru_cache(maxsize=_REUSED_HEADERS)
+def _reused_header(name: str, value: str | None, method: ConnectionMethod | None) -> HeaderResult:
+    """:func:`_header` for a header whose check does not read the clock: a pure function of
+    the name, the value and the connection method, so it is kept for the next call (clients
+    send the same values call after call) in a bounded LRU (see :data:`_REUSED_HEADERS`)."""
+    return _header(name, value, Context(method=method, now=_NO_CLOCK), repeated=False)
+
+
+def _method_of(value: str | None) -> ConnectionMethod | None:
+    return ConnectionMethod(value) if value in spec.COLUMNS else None
 
 
 def _no_headers(scenario: str | None) -> Validation:
@@ -177,12 +221,17 @@ def _connection_method(value: str | None) -> tuple[ConnectionMethod | None, Find
     return None, findings
 
 
-def _names_in_order(fraud: Mapping[str, str], method: ConnectionMethod | None) -> list[str]:
-    wanted = set(fraud) | {spec.CONNECTION_METHOD}
+def _names_in_order(sent: frozenset[str], method: ConnectionMethod | None) -> tuple[str, ...]:
+    """The headers to judge, in the specification's order (then any others by name)."""
+    wanted = set(sent) | {spec.CONNECTION_METHOD}
     if method is not None:
         wanted |= spec.REQUIRED_HEADERS[method]
     known = [name for name in (*spec.HEADERS, *sorted(spec.RETIRED)) if name in wanted]
-    return known + sorted(wanted - set(known))
+    return (*known, *sorted(wanted - set(known)))
+
+
+#: :func:`_names_in_order` kept for reuse (for at most :data:`_REUSED_NAMES` names).
+_reused_order: Final = lru_cache(maxsize=_REUSED_HEADERS)(_names_in_order)
 
 
 def _is_expected(name: str, method: ConnectionMethod | None) -> bool:
@@ -266,17 +315,23 @@ def _group(items: list[tuple[str, Finding]]) -> tuple[Issue, ...]:
     return tuple(Issue(code, message, tuple(names)) for (code, message), names in grouped.items())
 
 
-def _cross_validation(fraud: Mapping[str, str]) -> tuple[CrossCheck, ...]:
-    """Gov-Vendor-Forwarded's first hop is by=Gov-Vendor-Public-IP&for=Gov-Client-Public-IP."""
-    forwarded = fraud.get(spec.VENDOR_FORWARDED)
+def _cross_validation(
+    forwarded: str | None, vendor_ip: str | None, public_ip: str | None
+) -> tuple[CrossCheck, ...]:
+    """Gov-Vendor-Forwarded's first hop is by=Gov-Vendor-Public-IP&for=Gov-Client-Public-IP.
+
+    A pure function of the three values (no clock): :data:`_reused_cross` keeps it as
+    :func:`_reused_header` keeps a header's verdict."""
     if not forwarded or len(forwarded) > own.MAX_VALUE_LENGTH:
         return ()
     hop = key_values(forwarded.split(",", 1)[0], Findings())
     if hop is None:
         return ()
     checks: list[CrossCheck] = []
-    for key, name in (("by", spec.VENDOR_PUBLIC_IP), ("for", spec.PUBLIC_IP)):
-        other = fraud.get(name)
+    for key, name, other in (
+        ("by", spec.VENDOR_PUBLIC_IP, vendor_ip),
+        ("for", spec.PUBLIC_IP, public_ip),
+    ):
         if other is None or key not in hop:
             continue
         hop_ip, other_ip = parse_ip(hop[key]), parse_ip(ip_or_text(other))
@@ -298,3 +353,7 @@ def _cross_validation(fraud: Mapping[str, str]) -> tuple[CrossCheck, ...]:
                 )
             )
     return tuple(checks)
+
+
+#: :func:`_cross_validation` kept for reuse (for values of at most :data:`_REUSED_LENGTH`).
+_reused_cross: Final = lru_cache(maxsize=_REUSED_HEADERS)(_cross_validation)
