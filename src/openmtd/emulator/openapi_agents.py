@@ -10,6 +10,7 @@ from openmtd.emulator.control import (
     INVALID_REQUEST,
     INVALID_REQUEST_MESSAGE,
     legacy_sa,
+    requests,
 )
 from openmtd.emulator.openapi import (
     JSON,
@@ -77,8 +78,8 @@ def agent_control_paths() -> dict[str, JSON]:
                     "400": _control_error(
                         "The NINO or the body is refused",
                         {
-                            legacy_sa.FORMAT_NINO: _control_example(
-                                legacy_sa.FORMAT_NINO, legacy_sa.NINO_MESSAGE
+                            requests.FORMAT_NINO: _control_example(
+                                requests.FORMAT_NINO, requests.NINO_MESSAGE
                             ),
                             FORMAT_VALUE: _control_example(
                                 INVALID_REQUEST,

@@ -13,6 +13,7 @@ from openmtd.emulator.control import (
     INVALID_REQUEST,
     INVALID_REQUEST_MESSAGE,
     people,
+    requests,
 )
 from openmtd.emulator.openapi import (
     JSON,
@@ -124,9 +125,7 @@ def sign_up_paths() -> dict[str, JSON]:
         "schema": _string(),
     }
     refused = _schema("SignUpControlError")
-    bad_nino = _control_example(
-        people.FORMAT_NINO, "The NINO in the path is not a National Insurance number"
-    )
+    bad_nino = _control_example(requests.FORMAT_NINO, requests.NINO_MESSAGE)
     bad_key = _control_example(
         INVALID_REQUEST,
         INVALID_REQUEST_MESSAGE,
@@ -180,7 +179,7 @@ def sign_up_paths() -> dict[str, JSON]:
                     },
                     "400": _control_error(
                         "The NINO or the body is refused",
-                        {people.FORMAT_NINO: bad_nino, people.FORMAT_REASON_KEY: bad_key},
+                        {requests.FORMAT_NINO: bad_nino, people.FORMAT_REASON_KEY: bad_key},
                         refused,
                     ),
                     "404": unknown,
@@ -216,7 +215,7 @@ def sign_up_paths() -> dict[str, JSON]:
                     "400": _control_error(
                         "The NINO, tax year or body is refused",
                         {
-                            people.FORMAT_NINO: bad_nino,
+                            requests.FORMAT_NINO: bad_nino,
                             people.RULE_TAX_YEAR_NOT_ENDED: not_ended,
                             people.FORMAT_INCOME: bad_income,
                         },

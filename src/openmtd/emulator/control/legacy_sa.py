@@ -23,15 +23,11 @@ from typing import Any, Final
 from openmtd.emulator.agents import relationships
 from openmtd.emulator.agents.clients import find_client
 from openmtd.emulator.control.errors import FORMAT_VALUE, ControlError, FieldError
-from openmtd.emulator.control.requests import _Body, _validate, parse_json
+from openmtd.emulator.control.requests import _Body, _validate, parse_json, parse_nino
 from openmtd.emulator.storage import LegacySaClientLink, Transaction
-from openmtd.rules.errors import InvalidIdentifierError
-from openmtd.rules.identifiers import Nino
 
-FORMAT_NINO: Final = "FORMAT_NINO"
 #: ``IRAgentReference``: 6 letters or digits (business rules §2.3), kept upper case.
 SA_AGENT_REFERENCE: Final = re.compile(r"[A-Z0-9]{6}")
-NINO_MESSAGE: Final = "The NINO in the path is not a National Insurance number"
 REFERENCE_MESSAGE: Final = "saAgentReference must be 6 letters or digits, like SA1234"
 
 
@@ -48,10 +44,7 @@ def add_legacy_sa_agent(tx: Transaction, now: datetime, nino: str, raw: bytes) -
     Raises:
         ControlError: 400 ``FORMAT_NINO`` for the path, ``INVALID_REQUEST`` for the body.
     """
-    try:
-        parsed = str(Nino.parse_wire(nino))
-    except InvalidIdentifierError:
-        raise ControlError.of(400, FORMAT_NINO, NINO_MESSAGE) from None
+    parsed = parse_nino(nino)
     request = _validate(LegacySaAgentRequest, parse_json(raw))
     reference = request.sa_agent_reference.upper()
     if not (reference.isascii() and SA_AGENT_REFERENCE.fullmatch(reference)):

@@ -27,8 +27,7 @@ from openmtd.emulator.apis.business_details import BUSINESS_ID
 from openmtd.emulator.apis.obligations import state
 from openmtd.emulator.apis.obligations.query import parse_date
 from openmtd.emulator.control.errors import FORMAT_VALUE, ControlError, FieldError
-from openmtd.emulator.control.people import _nino
-from openmtd.emulator.control.requests import _Body, _validate, parse_json
+from openmtd.emulator.control.requests import _Body, _validate, parse_json, parse_nino
 from openmtd.emulator.storage import FulfilledUpdate, Transaction
 from openmtd.rules.clock import uk_date
 from openmtd.rules.errors import InvalidTaxYearError
@@ -124,7 +123,7 @@ def _not_found() -> ControlError:
 
 def fulfil(tx: Transaction, now: datetime, nino_text: str, raw: bytes) -> dict[str, Any]:
     """Record an obligation as fulfilled (see the module); the answer reads it back."""
-    nino = _nino(nino_text)
+    nino = parse_nino(nino_text)
     request = _validate(FulfilRequest, parse_json(raw))
     _shape(request)
     current = TaxYear.containing(uk_date(now))

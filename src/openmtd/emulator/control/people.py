@@ -31,17 +31,15 @@ from openmtd.emulator.control.errors import (
     ControlError,
     FieldError,
 )
-from openmtd.emulator.control.requests import _Body, _validate, parse_json
+from openmtd.emulator.control.requests import _Body, _validate, parse_json, parse_nino
 from openmtd.emulator.storage import ReturnOnFile, StoredEligibility, Transaction
 from openmtd.rules.clock import uk_date
 from openmtd.rules.eligibility import EligibilityReasonKey, exemption_reason_for
-from openmtd.rules.errors import InvalidIdentifierError, InvalidTaxYearError
-from openmtd.rules.identifiers import Nino
+from openmtd.rules.errors import InvalidTaxYearError
 from openmtd.rules.itsa_status import MAX_BUSINESS_INCOME
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn, PropertyIncome, qualifying_income
 
-FORMAT_NINO: Final = "FORMAT_NINO"
 FORMAT_TAX_YEAR: Final = "FORMAT_TAX_YEAR"
 RULE_TAX_YEAR_RANGE_INVALID: Final = "RULE_TAX_YEAR_RANGE_INVALID"
 FORMAT_REASON_KEY: Final = "FORMAT_REASON_KEY"
@@ -80,15 +78,6 @@ INCOME_FIELDS: Final = (
 )
 
 
-def _nino(text: str) -> str:
-    try:
-        return str(Nino.parse_wire(text))
-    except InvalidIdentifierError:
-        raise ControlError.of(
-            400, FORMAT_NINO, "The NINO in the path is not a National Insurance number"
-        ) from None
-
-
 def _keys(keys: list[str], path: str) -> tuple[str, ...]:
     if len(keys) > MAX_REASON_KEYS:
         raise ControlError.invalid(
@@ -115,7 +104,7 @@ def _year_body(year: TaxYear, keys: tuple[str, ...]) -> dict[str, Any]:
 def set_eligibility(tx: Transaction, now: datetime, nino_text: str, raw: bytes) -> dict[str, Any]:
     """Keep a person's reason keys for the current and next tax year; the answer repeats
     them with the years and HMRC's ``exemptionReason`` (from next year's keys)."""
-    nino = _nino(nino_text)
+    nino = parse_nino(nino_text)
     request = _validate(EligibilityRequest, parse_json(raw))
     current_keys = _keys(request.current_year, "/currentYear")
     next_keys = _keys(request.next_year, "/nextYear")
@@ -206,7 +195,7 @@ def record_return(
 
     The return is filed after its year ends (from 6 April after it) and not after today.
     """
-    nino = _nino(nino_text)
+    nino = parse_nino(nino_text)
     year = _tax_year(year_text)
     request = (
         _validate(ReturnRequest, parse_json(raw, exact_fractions=True))

@@ -23,6 +23,12 @@ from openmtd.emulator.control.errors import (
 from openmtd.emulator.devhub import applications as devhub
 from openmtd.emulator.gateway.identity import IvOutcome
 from openmtd.emulator.wire import BodyError, decode_json
+from openmtd.rules.errors import InvalidIdentifierError
+from openmtd.rules.identifiers import Nino
+
+#: A path's NINO that is not one (HMRC's own rule judges it; the code and message are openmtd's).
+FORMAT_NINO: Final = "FORMAT_NINO"
+NINO_MESSAGE: Final = "The NINO in the path is not a National Insurance number"
 
 _EXPECTED: Final[dict[str, str]] = {
     "string_type": "a string",
@@ -110,6 +116,18 @@ def parse_json(raw: bytes, *, exact_fractions: bool = False) -> object:
             fault = FieldError(FORMAT_VALUE, error.message, error.path)
             raise ControlError.invalid(fault) from None
         raise ControlError.of(400, INVALID_REQUEST, error.message) from None
+
+
+def parse_nino(text: str) -> str:
+    """The NINO in a control path, as HMRC's rule reads it (upper case, no spaces).
+
+    Raises:
+        ControlError: 400 :data:`FORMAT_NINO` when ``text`` is not a National Insurance number.
+    """
+    try:
+        return str(Nino.parse_wire(text))
+    except InvalidIdentifierError:
+        raise ControlError.of(400, FORMAT_NINO, NINO_MESSAGE) from None
 
 
 def _pointer(location: Sequence[int | str]) -> str:
