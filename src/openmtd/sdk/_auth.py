@@ -90,7 +90,8 @@ class UserAuth(httpx.Auth):
     stored ones; if the refused token was the newest, after a refresh under the lock.
     """
 
-    requires_response_body = True  # a 401's body is read before deciding to retry
+    # Only the token endpoint's answers are read here (each flow reads them itself, since both
+    # flows are written out); an API's answer is left to the caller, whatever its status.
 
     def __init__(
         self, store: TokenStore, key: str, oauth: OAuthClient, *, clock: Clock | None = None
@@ -153,6 +154,7 @@ class UserAuth(httpx.Auth):
                     tokens = self._loaded(self.store.load(self.key))
                     if self._needs_refresh(tokens, refused):
                         response = yield self.oauth.refresh_request(tokens)
+                        response.read()
                         tokens = self._refreshed(response, tokens, refused)
                         self.store.save(self.key, tokens)
             response = yield _bearer(request, tokens.access_token)
@@ -171,6 +173,7 @@ class UserAuth(httpx.Auth):
                     tokens = self._loaded(await anyio.to_thread.run_sync(self.store.load, self.key))
                     if self._needs_refresh(tokens, refused):
                         response = yield self.oauth.refresh_request(tokens)
+                        await response.aread()
                         tokens = self._refreshed(response, tokens, refused)
                         await anyio.to_thread.run_sync(self.store.save, self.key, tokens)
             response = yield _bearer(request, tokens.access_token)
@@ -208,6 +211,7 @@ class ApplicationAuth(httpx.Auth):
                 token = self._usable(refused)
                 if token is None:
                     response = yield self.oauth.client_credentials_request(self.scopes)
+                    response.read()
                     token = self._token = self.oauth.read_application_token(response, self.scopes)
             response = yield _bearer(request, token.access_token)
             if response.status_code != 401:
@@ -221,6 +225,7 @@ class ApplicationAuth(httpx.Auth):
                 token = self._usable(refused)
                 if token is None:
                     response = yield self.oauth.client_credentials_request(self.scopes)
+                    await response.aread()
                     token = self._token = self.oauth.read_application_token(response, self.scopes)
             response = yield _bearer(request, token.access_token)
             if response.status_code != 401:
