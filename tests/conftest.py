@@ -5,6 +5,8 @@ The harness lives in tests/support/ (importable as `support` because pyproject s
 
 - support.postgres: `postgres_server`, `postgres_url`, `postgres_database` (a throwaway
   PostgreSQL started from the machine's binaries; tests using them get the `postgres` marker).
+- support.redis: `redis_server`, `redis_url` (a throwaway redis-server from the machine's
+  binary; tests using them get the `redis` marker).
 - support.live_server: `serve_in_thread`, `serve_in_subprocess`, `free_port` (plain helpers:
   import them from `support.live_server`).
 - support.emulator: `emulator`, an in-process emulator (app, TestClient, pinned clock,
@@ -12,8 +14,9 @@ The harness lives in tests/support/ (importable as `support` because pyproject s
 - support.browser: `browser`, `page` (Debian's Chromium via Playwright; tests using them get the
   `e2e` marker).
 
-Nothing skips when the machine lacks PostgreSQL or Chromium: the fixtures fail and say to run
-scripts/install. To run without them: `scripts/test -m "not postgres and not e2e"`.
+Nothing skips when the machine lacks PostgreSQL, Redis or Chromium: the fixtures fail and say to
+run scripts/install. To run without them:
+`scripts/test -m "not postgres and not redis and not e2e"`.
 """
 
 import pytest
@@ -24,6 +27,7 @@ pytest.register_assert_rewrite("support")
 
 pytest_plugins = [
     "support.postgres",
+    "support.redis",
     "support.live_server",
     "support.browser",
     "support.emulator",
