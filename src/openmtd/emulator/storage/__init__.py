@@ -153,6 +153,11 @@ class Transaction(Protocol):
     @property
     def fulfilled_updates(self) -> FulfilledUpdateRepository: ...
 
+    def commit(self) -> None:
+        """Commit what was done so far; what follows runs in a new transaction (the API edge
+        keeps a call's rate-limit window before its handler runs)."""
+        ...
+
 
 class Store(Protocol):
     """Where the emulator's world lives."""

@@ -35,15 +35,15 @@ def render(response: ApiResponse | ApiError, correlation_id: str) -> Response:
 
 
 def call(request: Request, endpoint: Endpoint, handler: Handler) -> Response:
-    """Run ``handler`` behind the platform's checks and render it, in two short transactions.
+    """Run ``handler`` behind the platform's checks and render it, in two short transactions
+    on one session (one pooled connection at a time, never two at once).
 
     The first reads the caller and counts the rate-limit window (``gateway.admit``) and commits
     at once; the second runs the subscription and scope checks, the handler, and then keeps the
     fraud-header feedback. So the window's row (and, on SQLite, the database's write lock) is
     held for one upsert, not while the handler and the header check run: one application's
     concurrent calls do not queue on it, and SQLite's busy waits (sleeps of a millisecond and
-    more) stay rare. The two run one after the other, so a request never holds two pooled
-    connections at once (a nested transaction ran the pool dry under load).
+    more) stay rare.
 
     Errors are rendered inside the transaction (not raised through it) so what the gateway
     counted (a rate-limit window, header feedback) is kept even when a call is refused.
@@ -57,7 +57,7 @@ def call(request: Request, endpoint: Endpoint, handler: Handler) -> Response:
             admission = admit(tx, services.clock, headers, endpoint)
         except ApiError as refused:
             return render(refused, correlation_id)
-    with services.store.transaction() as tx:
+        tx.commit()
         context: CallContext | None = None
         try:
             context = admission.enter(tx, correlation_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,31 +42,101 @@ from openmtd.emulator.adapters.db.subscriptions import SqlSubscriptions
 
 
 class SqlTransaction:
-    """Every repository over one SQLAlchemy session (one database transaction)."""
+    """Every repository over one SQLAlchemy session (one database transaction at a time).
+
+    The repositories are made when first used: an API call uses three or four of them.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.accounts = SqlAccounts(session)
-        self.applications = SqlApplications(session)
-        self.oauth = SqlOAuth(session)
-        self.sessions = SqlSessions(session)
-        self.phone = SqlPhone(session)
-        self.sign_in_attempts = SqlSignInAttempts(session)
-        self.clock = SqlClock(session)
-        self.itsa_statuses = SqlItsaStatuses(session)
-        self.relationships = SqlRelationships(session)
-        self.sandbox = SqlSandboxData(session)
-        self.platform = SqlPlatform(session)
-        self.subscriptions = SqlSubscriptions(session)
-        self.business_details = SqlBusinessDetails(session)
-        self.eligibility = SqlEligibility(session)
-        self.returns = SqlReturns(session)
-        self.agent_records = SqlAgentRecords(session)
-        self.invitations = SqlInvitations(session)
-        self.legacy_sa = SqlLegacySa(session)
-        self.annual_review = SqlAnnualReview(session)
-        self.population = SqlPopulation(session)
-        self.fulfilled_updates = SqlFulfilledUpdates(session)
+
+    def commit(self) -> None:
+        """Commit what was done so far; what follows runs in a new transaction."""
+        self.session.commit()
+
+    @cached_property
+    def accounts(self) -> SqlAccounts:
+        return SqlAccounts(self.session)
+
+    @cached_property
+    def applications(self) -> SqlApplications:
+        return SqlApplications(self.session)
+
+    @cached_property
+    def oauth(self) -> SqlOAuth:
+        return SqlOAuth(self.session)
+
+    @cached_property
+    def sessions(self) -> SqlSessions:
+        return SqlSessions(self.session)
+
+    @cached_property
+    def phone(self) -> SqlPhone:
+        return SqlPhone(self.session)
+
+    @cached_property
+    def sign_in_attempts(self) -> SqlSignInAttempts:
+        return SqlSignInAttempts(self.session)
+
+    @cached_property
+    def clock(self) -> SqlClock:
+        return SqlClock(self.session)
+
+    @cached_property
+    def itsa_statuses(self) -> SqlItsaStatuses:
+        return SqlItsaStatuses(self.session)
+
+    @cached_property
+    def relationships(self) -> SqlRelationships:
+        return SqlRelationships(self.session)
+
+    @cached_property
+    def sandbox(self) -> SqlSandboxData:
+        return SqlSandboxData(self.session)
+
+    @cached_property
+    def platform(self) -> SqlPlatform:
+        return SqlPlatform(self.session)
+
+    @cached_property
+    def subscriptions(self) -> SqlSubscriptions:
+        return SqlSubscriptions(self.session)
+
+    @cached_property
+    def business_details(self) -> SqlBusinessDetails:
+        return SqlBusinessDetails(self.session)
+
+    @cached_property
+    def eligibility(self) -> SqlEligibility:
+        return SqlEligibility(self.session)
+
+    @cached_property
+    def returns(self) -> SqlReturns:
+        return SqlReturns(self.session)
+
+    @cached_property
+    def agent_records(self) -> SqlAgentRecords:
+        return SqlAgentRecords(self.session)
+
+    @cached_property
+    def invitations(self) -> SqlInvitations:
+        return SqlInvitations(self.session)
+
+    @cached_property
+    def legacy_sa(self) -> SqlLegacySa:
+        return SqlLegacySa(self.session)
+
+    @cached_property
+    def annual_review(self) -> SqlAnnualReview:
+        return SqlAnnualReview(self.session)
+
+    @cached_property
+    def population(self) -> SqlPopulation:
+        return SqlPopulation(self.session)
+
+    @cached_property
+    def fulfilled_updates(self) -> SqlFulfilledUpdates:
+        return SqlFulfilledUpdates(self.session)
 
 
 class SqlStore:
@@ -85,8 +156,15 @@ class SqlStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SqlTransaction]:
-        with self._sessions() as session, session.begin():
-            yield SqlTransaction(session)
+        # Not ``session.begin()``'s block: that refuses work after a ``commit()`` inside it, and
+        # the API edge commits the rate-limit window before the handler runs, on one session.
+        with self._sessions() as session:
+            try:
+                yield SqlTransaction(session)
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()
 
     def reset(self) -> None:
         with self._sessions() as session, session.begin():
