@@ -63,14 +63,12 @@ from openmtd.emulator.openapi.common import (
     _success,
 )
 from openmtd.emulator.openapi.control import (
-    _agent_parts,
     _application_fields,
     _control_error,
     _control_example,
     _control_paths,
     _control_request_schemas,
     _control_schemas,
-    _sign_up_parts,
 )
 from openmtd.emulator.openapi.document import (
     _build,
@@ -138,7 +136,6 @@ __all__ = [
     "_WHEN",
     "ErrorSpec",
     "_accept_parameter",
-    "_agent_parts",
     "_api_headers",
     "_api_operation",
     "_application_fields",
@@ -181,7 +178,6 @@ __all__ = [
     "_schema",
     "_security",
     "_services_for",
-    "_sign_up_parts",
     "_string",
     "_success",
     "build_document",

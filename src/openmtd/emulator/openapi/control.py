@@ -1,5 +1,6 @@
-"""The emulator's OpenAPI document: openmtd's ``/emulator/*`` control API (and the
-sign-up facts' part, from :mod:`openmtd.emulator.openapi_sign_up`)."""
+"""The emulator's OpenAPI document: openmtd's ``/emulator/*`` control API (its sign-up and
+agent facts are in :mod:`~openmtd.emulator.openapi.sign_up` and
+:mod:`~openmtd.emulator.openapi.agents`)."""
 
 from __future__ import annotations
 
@@ -304,17 +305,3 @@ def _control_paths() -> dict[str, JSON]:
             }
         },
     }
-
-
-def _agent_parts() -> JSON:
-    """The control API's agent facts (paths), from their own module."""
-    from openmtd.emulator.openapi_agents import agent_control_paths
-
-    return agent_control_paths()
-
-
-def _sign_up_parts() -> tuple[JSON, JSON]:
-    """The control API's sign-up facts (schemas, paths), from their own module."""
-    from openmtd.emulator.openapi_sign_up import sign_up_paths, sign_up_schemas
-
-    return sign_up_schemas(), sign_up_paths()

@@ -7,6 +7,7 @@ import copy
 import functools
 
 from openmtd.emulator.oauth.scopes import SCOPES
+from openmtd.emulator.openapi.agents import agent_control_paths
 from openmtd.emulator.openapi.annual_review import annual_review_paths, annual_review_schemas
 from openmtd.emulator.openapi.business_details import (
     TAG_BUSINESS_DETAILS,
@@ -29,10 +30,8 @@ from openmtd.emulator.openapi.common import (
     _string,
 )
 from openmtd.emulator.openapi.control import (
-    _agent_parts,
     _control_paths,
     _control_schemas,
-    _sign_up_parts,
 )
 from openmtd.emulator.openapi.fraud_headers import (
     _fph_paths,
@@ -51,6 +50,7 @@ from openmtd.emulator.openapi.obligations import (
     obligations_paths,
     obligations_schemas,
 )
+from openmtd.emulator.openapi.sign_up import sign_up_paths, sign_up_schemas
 from openmtd.emulator.openapi.test_support import (
     _sats_paths,
     _sats_schemas,
@@ -105,7 +105,7 @@ def _components() -> JSON:
         **_fph_schemas(),
         **_oauth_schemas(),
         **_control_schemas(),
-        **_sign_up_parts()[0],
+        **sign_up_schemas(),
         **annual_review_schemas(),
     }
     scopes = {scope.key: scope.display_name for scope in SCOPES.values()}
@@ -155,8 +155,8 @@ def _build() -> JSON:
         **_fph_paths(),
         **_oauth_paths(),
         **_control_paths(),
-        **_agent_parts(),
-        **_sign_up_parts()[1],
+        **agent_control_paths(),
+        **sign_up_paths(),
         **annual_review_paths(),
     }
     return {

@@ -1,6 +1,6 @@
 """The emulator's OpenAPI document: the control API's agent facts
-(``POST /emulator/people/{nino}/legacy-sa-agents``). Kept beside
-:mod:`openmtd.emulator.openapi`, which adds these paths; codes and messages come from
+(``POST /emulator/people/{nino}/legacy-sa-agents``).
+:mod:`~openmtd.emulator.openapi.document` adds these paths; codes and messages come from
 :mod:`openmtd.emulator.control.legacy_sa`."""
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from openmtd.emulator.control import (
     legacy_sa,
     requests,
 )
-from openmtd.emulator.openapi import (
+from openmtd.emulator.openapi.common import (
     JSON,
     TAG_CONTROL,
     _array,
-    _control_error,
-    _control_example,
     _json_content,
     _object,
     _schema,
     _string,
 )
+from openmtd.emulator.openapi.control import _control_error, _control_example
 from openmtd.emulator.platform import errors
 
 

@@ -1,6 +1,6 @@
 """The emulator's OpenAPI document: the control API's sign-up facts
 (``PUT /emulator/people/{nino}/eligibility``, ``POST /emulator/returns/{nino}/{taxYear}``).
-Kept beside :mod:`openmtd.emulator.openapi`, which adds these paths and schemas; codes,
+:mod:`~openmtd.emulator.openapi.document` adds these paths and schemas; codes,
 messages and the reason keys come from :mod:`openmtd.emulator.control.people`."""
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from openmtd.emulator.control import (
     people,
     requests,
 )
-from openmtd.emulator.openapi import (
+from openmtd.emulator.openapi.common import (
     JSON,
     TAG_CONTROL,
     _array,
-    _control_error,
-    _control_example,
     _json_content,
     _object,
     _schema,
     _string,
 )
+from openmtd.emulator.openapi.control import _control_error, _control_example
 from openmtd.rules.eligibility import ExemptionReason
 
 #: An amount in pounds, as the return's incomes are sent and answered.
