@@ -23,19 +23,21 @@ import sys
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
-__all__ = ["LocalMachine", "Machine", "format_mac", "format_utc_offset"]
+__all__ = [
+    "LocalMachine",
+    "Machine",
+    "format_mac",
+    "format_utc_offset",
+    "qualified_user",
+    "user_agent",
+]
 
 # Connecting a UDP socket sends nothing; it only picks the interface a packet would leave by.
 # Documentation addresses (RFC 5737, RFC 3849), so no real host is named.
 _PROBES: Final = ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1"))
-_SYS_NET: Final = Path("/sys/class/net")
-_FIB_TRIE: Final = Path("/proc/net/fib_trie")
-_IF_INET6: Final = Path("/proc/net/if_inet6")
-_DMI: Final = Path("/sys/class/dmi/id")
 # What firmware writes when the maker filled nothing in: a placeholder, so never sent.
 _FIRMWARE_PLACEHOLDERS: Final = frozenset(
     {
@@ -85,24 +87,37 @@ class Machine(Protocol):
 
 class LocalMachine:
     """This machine's facts, read afresh on every call (they may change between requests)
-    except the operating system and hardware model, read once."""
+    except the operating system and hardware model, read once.
+
+    ``root`` is where Linux's ``/proc`` and ``/sys`` are found (``/``; another folder in a
+    container that mounts the host's, or in tests).
+    """
+
+    def __init__(self, *, root: str | os.PathLike[str] = "/") -> None:
+        base = Path(root)
+        self._fib_trie = base / "proc/net/fib_trie"
+        self._if_inet6 = base / "proc/net/if_inet6"
+        self._sys_net = base / "sys/class/net"
+        self._dmi = base / "sys/class/dmi/id"
+        self._agent: Mapping[str, str] | None = None
+
+    def __repr__(self) -> str:
+        return "LocalMachine()"
 
     def local_ips(self) -> list[str]:
         found: dict[str, None] = {}
-        for text in _addresses():
+        for text in self._addresses():
             ip = _usable(text)
             if ip is not None:
                 found.setdefault(ip)
         return list(found)
 
     def mac_addresses(self) -> list[str]:
-        found = _sys_macs()
-        if not found and not _SYS_NET.is_dir():
-            node = uuid.getnode()
-            # The random fallback sets the multicast bit (RFC 4122 §4.5); a real MAC never does.
-            if not node >> 40 & 1 and node:
-                found = [format_mac(node)]
-        return found
+        if self._sys_net.is_dir():
+            return _sys_macs(self._sys_net)
+        node = uuid.getnode()
+        # The random fallback sets the multicast bit (RFC 4122 §4.5); a real MAC never does.
+        return [format_mac(node)] if node and not node >> 40 & 1 else []
 
     def utc_offset(self) -> timedelta | None:
         return datetime.now().astimezone().utcoffset()
@@ -113,10 +128,31 @@ class LocalMachine:
         except (OSError, KeyError, ImportError):  # no login name in the environment or pwd
             return None
         domain = os.environ.get("USERDOMAIN") if sys.platform == "win32" else None
-        return f"{domain}\\{user}" if domain and "\\" not in user else user or None
+        return qualified_user(user, domain)
 
     def user_agent(self) -> Mapping[str, str]:
-        return _user_agent()
+        if self._agent is None:
+            self._agent = user_agent(platform.system(), sys.platform, self._dmi)
+        return self._agent
+
+    def _addresses(self) -> Iterator[str]:
+        if self._fib_trie.is_file() or self._if_inet6.is_file():
+            yield from _linux_addresses(self._fib_trie, self._if_inet6)
+        else:
+            with contextlib.suppress(OSError, UnicodeError):
+                for info in socket.getaddrinfo(socket.gethostname(), None):
+                    yield str(info[4][0])
+        for family, probe in _PROBES:
+            with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
+                udp.connect((probe, 9))
+                yield str(udp.getsockname()[0])
+
+
+def qualified_user(user: str, domain: str | None) -> str | None:
+    """``DOMAIN\\user`` when the user is on a Windows domain, else the user name."""
+    if not user:
+        return None
+    return f"{domain}\\{user}" if domain and "\\" not in user else user
 
 
 def format_mac(node: int) -> str:
@@ -143,41 +179,28 @@ def _usable(text: str) -> str | None:
     return str(ip)
 
 
-def _addresses() -> Iterator[str]:
-    if _FIB_TRIE.is_file() or _IF_INET6.is_file():
-        yield from _linux_addresses()
-    else:
-        with contextlib.suppress(OSError, UnicodeError):
-            for info in socket.getaddrinfo(socket.gethostname(), None):
-                yield str(info[4][0])
-    for family, probe in _PROBES:
-        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as udp:
-            udp.connect((probe, 9))
-            yield str(udp.getsockname()[0])
-
-
-def _linux_addresses() -> Iterator[str]:
+def _linux_addresses(fib_trie: Path, if_inet6: Path) -> Iterator[str]:
     """IPv4 addresses the kernel holds as local (``/32 host LOCAL`` entries of the trie) and
     every interface's IPv6 addresses."""
     with contextlib.suppress(OSError):
         previous = ""
-        for line in _FIB_TRIE.read_text().splitlines():
+        for line in fib_trie.read_text().splitlines():
             stripped = line.strip()
             if stripped.startswith("|--"):
                 previous = stripped[3:].strip()
             elif stripped == "/32 host LOCAL" and previous:
                 yield previous
     with contextlib.suppress(OSError):
-        for line in _IF_INET6.read_text().splitlines():
+        for line in if_inet6.read_text().splitlines():
             raw = line.split()[0] if line.split() else ""
             if len(raw) == 32:
                 yield ":".join(raw[i : i + 4] for i in range(0, 32, 4))
 
 
-def _sys_macs() -> list[str]:
+def _sys_macs(sys_net: Path) -> list[str]:
     found: dict[str, None] = {}
     with contextlib.suppress(OSError):
-        for interface in sorted(_SYS_NET.iterdir()):
+        for interface in sorted(sys_net.iterdir()):
             with contextlib.suppress(OSError, ValueError):
                 text = (interface / "address").read_text().strip().lower()
                 parts = text.split(":")
@@ -188,11 +211,11 @@ def _sys_macs() -> list[str]:
     return list(found)
 
 
-@cache
-def _user_agent() -> Mapping[str, str]:
-    family = platform.system()
+def user_agent(family: str, sys_platform: str, dmi: Path) -> Mapping[str, str]:
+    """Gov-Client-User-Agent's keys that are known, for ``platform.system()`` ``family`` on
+    ``sys.platform`` ``sys_platform`` (Linux's hardware names read from ``dmi``)."""
     version = _os_version(family)
-    manufacturer, model = _device()
+    manufacturer, model = _device(sys_platform, dmi)
     known = {
         "os-family": _OS_FAMILY.get(family, family),
         "os-version": version,
@@ -216,12 +239,12 @@ def _os_version(family: str) -> str:
     return platform.release()
 
 
-def _device() -> tuple[str, str]:
-    if sys.platform == "darwin":
+def _device(sys_platform: str, dmi: Path) -> tuple[str, str]:
+    if sys_platform == "darwin":
         return "Apple Inc.", ""
-    if sys.platform == "win32":
+    if sys_platform == "win32":  # pragma: no cover - Windows only
         return _windows_device()
-    return _firmware_text(_DMI / "sys_vendor"), _firmware_text(_DMI / "product_name")
+    return _firmware_text(dmi / "sys_vendor"), _firmware_text(dmi / "product_name")
 
 
 def _firmware_text(path: Path) -> str:
