@@ -134,6 +134,7 @@ class LoopbackReceiver:
         self._port = port
         self.path = path
         self._server: _Server | None = None
+        self._bound_port: int | None = None
         self._thread: threading.Thread | None = None
         self._expected: AuthorizationRequest | None = None
         self._done = threading.Event()
@@ -154,6 +155,7 @@ class LoopbackReceiver:
             server = _Server((_BIND_HOST, self._port), _Handler, bind_and_activate=True)
             server.receiver = self
             self._server = server
+            self._bound_port = int(server.server_address[1])
         return self
 
     def close(self) -> None:
@@ -180,9 +182,10 @@ class LoopbackReceiver:
 
     @property
     def port(self) -> int:
-        if self._server is None:
-            raise RuntimeError("the receiver is not listening")
-        return int(self._server.server_address[1])
+        """The port listened on (still known once closed, for the redirect URI)."""
+        if self._bound_port is None:
+            raise RuntimeError("the receiver has not listened yet: open it first")
+        return self._bound_port
 
     @property
     def redirect_uri(self) -> str:

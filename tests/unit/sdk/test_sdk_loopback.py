@@ -70,8 +70,8 @@ def test_one_redirect_gives_the_code_and_a_page_saying_close_the_window(
             f"{base}/callback?code=the-code&state={request.state}",
         )
         assert receiver.wait(request, timeout=30) == "the-code"
-        port = receiver.port if receiver._server else None
-    assert port is None  # closed as soon as the redirect was answered
+        assert receiver._server is None  # closed as soon as the redirect was answered
+    assert refused(receiver.port)
     favicon, other, callback = answers
     assert favicon.status_code == 404
     assert other.status_code == 404
