@@ -25,6 +25,26 @@ EXPORTS = {
     "WebRequest",
     "WindowSize",
     "validate_fraud_headers",
+    # signing in and tokens
+    "DEFAULT_GRANT_LENGTH",
+    "ApplicationAuth",
+    "ApplicationToken",
+    "AuthorizationDenied",
+    "AuthorizationRequest",
+    "EncryptedFileStore",
+    "LoopbackReceiver",
+    "LoopbackTimeout",
+    "OAuthClient",
+    "OAuthError",
+    "ReauthorisationReason",
+    "ReauthorisationRequired",
+    "SqlTokenStore",
+    "StateMismatch",
+    "TokenSet",
+    "TokenStore",
+    "TokenStoreError",
+    "UserAuth",
+    "parse_callback",
 }
 
 

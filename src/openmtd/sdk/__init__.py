@@ -3,6 +3,8 @@
 May import :mod:`openmtd.rules` value types; never :mod:`openmtd.emulator` or :mod:`openmtd.app`.
 """
 
+from openmtd.sdk._auth import ApplicationAuth, UserAuth
+from openmtd.sdk._errors import OAuthError, ReauthorisationReason, ReauthorisationRequired
 from openmtd.sdk._fraud_headers import (
     BatchProcessDirect,
     DesktopAppDirect,
@@ -22,24 +24,55 @@ from openmtd.sdk._fraud_headers import (
     WindowSize,
     validate_fraud_headers,
 )
+from openmtd.sdk._loopback import LoopbackReceiver, LoopbackTimeout
+from openmtd.sdk._oauth import (
+    ApplicationToken,
+    AuthorizationDenied,
+    AuthorizationRequest,
+    OAuthClient,
+    StateMismatch,
+    parse_callback,
+)
+from openmtd.sdk._seams import TokenStore
+from openmtd.sdk._stores import EncryptedFileStore, SqlTokenStore
+from openmtd.sdk._stores._codec import TokenStoreError
+from openmtd.sdk._tokens import DEFAULT_GRANT_LENGTH, TokenSet
 
 __all__: list[str] = [
-    # fraud prevention headers
+    "DEFAULT_GRANT_LENGTH",
+    "ApplicationAuth",
+    "ApplicationToken",
+    "AuthorizationDenied",
+    "AuthorizationRequest",
     "BatchProcessDirect",
     "DesktopAppDirect",
     "DeviceIdFile",
+    "EncryptedFileStore",
     "FactorType",
     "ForwardedHop",
     "FraudHeaderIssue",
     "FraudHeaderReport",
     "FraudHeaderSettings",
     "LocalMachine",
+    "LoopbackReceiver",
+    "LoopbackTimeout",
     "Machine",
     "MultiFactor",
+    "OAuthClient",
+    "OAuthError",
+    "ReauthorisationReason",
+    "ReauthorisationRequired",
     "Screen",
+    "SqlTokenStore",
+    "StateMismatch",
+    "TokenSet",
+    "TokenStore",
+    "TokenStoreError",
+    "UserAuth",
     "Vendor",
     "WebAppViaServer",
     "WebRequest",
     "WindowSize",
+    "parse_callback",
     "validate_fraud_headers",
 ]
