@@ -162,7 +162,7 @@ def ciphertexts(url: str) -> dict[str, str]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT store_key, ciphertext FROM openmtd_sdk_tokens"))
-            return {str(key): str(value) for key, value in rows.tuples()}
+            return {str(row[0]): str(row[1]) for row in rows}
     finally:
         engine.dispose()
 
