@@ -45,6 +45,9 @@ EXPORTS = {
     "TokenStoreError",
     "UserAuth",
     "parse_callback",
+    # rate limits and bulk reads
+    "ApplicationRateLimiter",
+    "RateLimit",
 }
 
 

@@ -33,6 +33,7 @@ from openmtd.sdk._oauth import (
     StateMismatch,
     parse_callback,
 )
+from openmtd.sdk._rate_limit import ApplicationRateLimiter, RateLimit
 from openmtd.sdk._seams import TokenStore
 from openmtd.sdk._stores import EncryptedFileStore, SqlTokenStore
 from openmtd.sdk._stores._codec import TokenStoreError
@@ -41,6 +42,7 @@ from openmtd.sdk._tokens import DEFAULT_GRANT_LENGTH, TokenSet
 __all__: list[str] = [
     "DEFAULT_GRANT_LENGTH",
     "ApplicationAuth",
+    "ApplicationRateLimiter",
     "ApplicationToken",
     "AuthorizationDenied",
     "AuthorizationRequest",
@@ -60,6 +62,7 @@ __all__: list[str] = [
     "MultiFactor",
     "OAuthClient",
     "OAuthError",
+    "RateLimit",
     "ReauthorisationReason",
     "ReauthorisationRequired",
     "Screen",
