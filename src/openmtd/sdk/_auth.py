@@ -69,8 +69,10 @@ async def _held_in_thread(lock: AbstractContextManager[None]) -> AsyncIterator[N
         yield
     finally:
         release.set()
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(thread.join)
+        if acquired.is_set():  # held (or failed): wait for the release itself
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(thread.join)
+        # else cancelled while waiting: the thread lets go as soon as it gets the lock
 
 
 def _bearer(request: httpx.Request, token: str) -> httpx.Request:
