@@ -117,6 +117,8 @@ def test_every_operation_has_an_id_and_every_api_response_its_headers() -> None:
             continue
         for operation in item.values():
             for status, response in operation["responses"].items():
+                if status == "408":
+                    continue  # the server's own answer (web/server.py), before the app's headers
                 assert "X-CorrelationId" in response["headers"], (path, status)
 
 
@@ -136,3 +138,72 @@ def test_every_example_is_true_to_its_schema() -> None:
                     problems = schema_errors(media["schema"], example["value"].plain())
                     assert problems == [], (method, path, status, name)
     assert checked > 100
+
+
+def _response(document: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in response:
+        name = response["$ref"].removeprefix("#/components/responses/")
+        found: dict[str, Any] = document["components"]["responses"][name]
+        return found
+    return response
+
+
+def _codes(document: dict[str, Any], response: dict[str, Any]) -> set[str]:
+    examples = _response(document, response)["content"]["application/json"]["examples"]
+    return {example["value"]["code"] for example in examples.values()}
+
+
+def test_every_control_write_lists_the_guards_and_the_edges_answers() -> None:
+    document = build_document()
+    writes = [
+        (path, method, operation)
+        for path, item in document["paths"].items()
+        if path.startswith("/emulator/")
+        for method, operation in item.items()
+        if method in {"post", "put", "patch", "delete"}
+    ]
+    assert len(writes) > 5
+    for path, method, operation in writes:
+        responses = operation["responses"]
+        assert {"401", "403", "413", "415"} <= set(responses), (method, path)
+        where = (method, path)
+        assert {"MISSING_CONTROL_TOKEN", "INVALID_CONTROL_TOKEN"} <= _codes(
+            document, responses["401"]
+        ), where
+        assert {"CROSS_SITE_REQUEST", "CONTROL_HOST_NOT_ALLOWED"} <= _codes(
+            document, responses["403"]
+        ), where
+        assert _codes(document, responses["413"]) == {"REQUEST_TOO_LARGE"}, where
+        assert _codes(document, responses["415"]) == {"UNSUPPORTED_MEDIA_TYPE"}, where
+        assert _codes(document, responses["503"]) == {"SERVER_ERROR"}, where
+
+
+def test_every_operation_lists_the_servers_timeout_and_the_outage() -> None:
+    document = build_document()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert "408" in operation["responses"], (method, path)
+            if path != "/emulator/openapi.json":
+                assert "503" in operation["responses"], (method, path)
+
+
+def test_the_documented_edge_answers_are_the_emulators(emulator: EmulatorHarness) -> None:
+    """A refused control write and an over-large body answer what the document says."""
+    document = build_document()
+    root = emulator_document(document)
+    operation = root["paths"]["/emulator/applications"]["post"]["responses"]
+    media = operation["415"]["content"]["application/json"]
+    answer = emulator.client.post(
+        "/emulator/applications", content=b"name=x", headers={"Content-Type": "text/plain"}
+    )
+    assert answer.status_code == 415
+    assert schema_errors(media["schema"], answer.json()) == []
+    assert answer.json() in [example["value"].plain() for _, example in media["examples"].items()]
+    media = operation["413"]["content"]["application/json"]
+    answer = emulator.client.post(
+        "/emulator/applications",
+        content=b" " * (300 * 1024),
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 413
+    assert answer.json() in [example["value"].plain() for _, example in media["examples"].items()]

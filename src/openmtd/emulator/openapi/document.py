@@ -33,6 +33,7 @@ from openmtd.emulator.openapi.control import (
     _control_paths,
     _control_schemas,
 )
+from openmtd.emulator.openapi.edge import apply_edge_responses, edge_responses
 from openmtd.emulator.openapi.fraud_headers import (
     _fph_paths,
     _fph_schemas,
@@ -111,6 +112,7 @@ def _components() -> JSON:
     scopes = {scope.key: scope.display_name for scope in SCOPES.values()}
     return {
         "schemas": schemas,
+        "responses": edge_responses(),
         "parameters": _fraud_header_parameters(),
         "headers": {
             "X-CorrelationId": {
@@ -159,6 +161,8 @@ def _build() -> JSON:
         **sign_up_paths(),
         **annual_review_paths(),
     }
+    components = _components()
+    apply_edge_responses(paths, components["responses"])
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -185,7 +189,7 @@ def _build() -> JSON:
             )
         ],
         "paths": paths,
-        "components": _components(),
+        "components": components,
     }
 
 

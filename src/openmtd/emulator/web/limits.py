@@ -28,6 +28,7 @@ BODY_LIMITS: Final[tuple[tuple[str, int], ...]] = (
 )
 #: Every other path: the MTD APIs and their test support.
 DEFAULT_BODY_LIMIT: Final = 256 * 1024
+REQUEST_TOO_LARGE: Final = "REQUEST_TOO_LARGE"
 
 
 def body_limit(path: str) -> int:
@@ -41,20 +42,30 @@ class BodyTooLargeError(Exception):
     """Raised from ``receive`` when the body passes the limit (caught by :class:`BodyLimit`)."""
 
 
+def too_large_envelope(limit: int) -> dict[str, str]:
+    """The 413's envelope (HMRC's APIs and the control API) for a path of ``limit`` bytes."""
+    return {
+        "code": REQUEST_TOO_LARGE,
+        "message": f"The request body is larger than this endpoint accepts ({limit} bytes)",
+    }
+
+
+def too_large_oauth(limit: int) -> dict[str, str]:
+    """The 413's RFC 6749 body (the OAuth endpoints) for a path of ``limit`` bytes."""
+    return {
+        "error": "invalid_request",
+        "error_description": f"The request body is larger than {limit} bytes",
+    }
+
+
 def _too_large(scope: Scope, limit: int) -> Answer:
     """The 413 in the shape the caller expects (built by ``web/edge.py``)."""
     return answer_for(
         scope,
         Problem(
             413,
-            {
-                "code": "REQUEST_TOO_LARGE",
-                "message": f"The request body is larger than this endpoint accepts ({limit} bytes)",
-            },
-            {
-                "error": "invalid_request",
-                "error_description": f"The request body is larger than {limit} bytes",
-            },
+            too_large_envelope(limit),
+            too_large_oauth(limit),
             "The form is too large",
             f"What you sent is larger than this page accepts ({limit // 1024} KB). "
             "Go back and shorten it.",

@@ -31,6 +31,12 @@ DATABASE_UNAVAILABLE: Final = (
     exc.TimeoutError,
 )
 RETRY_AFTER: Final = {"Retry-After": "5"}
+#: RFC 6749's answer on the OAuth endpoints (§5.2 lists no 503 code; the authorization
+#: endpoint's ``temporarily_unavailable``, §4.1.2.1, says what is meant).
+OAUTH_UNAVAILABLE: Final = {
+    "error": "temporarily_unavailable",
+    "error_description": "The service is temporarily unavailable",
+}
 
 
 def is_database_unavailable(error: BaseException) -> bool:
@@ -44,10 +50,7 @@ def unavailable(request: Request, error: BaseException) -> Response:
     problem = Problem(
         envelope.status_code,
         envelope.body(),
-        {
-            "error": "temporarily_unavailable",
-            "error_description": "The service is temporarily unavailable",
-        },
+        OAUTH_UNAVAILABLE,
         "Sorry, there is a problem with the service",
         "Try again in a few seconds. Nothing you entered has been saved.",
         RETRY_AFTER,

@@ -27,9 +27,12 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 HEAD_TIMEOUT_S: Final = 10.0
 BODY_TIMEOUT_S: Final = 30.0
 
+#: The 408's body (plain text: it is sent before any route, whatever the path).
+TIMEOUT_TEXT: Final = "The request took too long to send."
 _REQUEST_TIMEOUT: Final = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-    b"connection: close\r\ncontent-length: 33\r\n\r\nThe request took too long to send."
+    b"connection: close\r\ncontent-length: %d\r\n\r\n%s"
+    % (len(TIMEOUT_TEXT.encode()), TIMEOUT_TEXT.encode())
 )
 
 
