@@ -42,6 +42,8 @@ __all__ = ["ApplicationRateLimiter"]
 _BUFFER_MS = 1
 #: The backoff doubles at most this many times (2**30 seconds is past any max_backoff).
 _MAX_DOUBLINGS = 30
+#: The backoff's clock (a name of its own so tests can move it without moving time.monotonic).
+_now: Callable[[], float] = time.monotonic
 
 
 def _checked_application(application: object) -> str:
@@ -104,6 +106,7 @@ class ApplicationRateLimiter:
     def in_memory(cls, limit: RateLimit | None = None, *, application: str = "default") -> Self:
         """A limiter for one process (its threads and asyncio tasks)."""
         limit = limit or RateLimit()
+        application = _checked_application(application)
         return cls(InMemoryBucket(limit.rates()), MemoryHold(), limit, application)
 
     @classmethod
@@ -272,7 +275,7 @@ class ApplicationRateLimiter:
         with self._backoff_lock:
             if self._hold.remaining() > 0:
                 return None
-            now = time.monotonic()
+            now = _now()
             recent = (
                 self._backoff_ends is not None
                 and now - self._backoff_ends < self._limit.max_backoff
