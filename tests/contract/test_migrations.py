@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, Table, insert, select
+from sqlalchemy import Engine, MetaData, Table, insert, inspect, select
 
 from openmtd.emulator.adapters.db import tables as t
-from openmtd.emulator.adapters.db.engine import create_database_engine, migrate
+from openmtd.emulator.adapters.db.engine import alembic_config, create_database_engine, migrate
 from openmtd.emulator.adapters.db.store import SqlStore
+from openmtd.emulator.storage import AffinityGroup, CredentialRole, NewAccount
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 ITSA_TEMPLATE = "/individuals/person/itsa-status/{nino}/{taxYear}"
@@ -91,6 +93,51 @@ def test_0003_keeps_the_latest_feedback_per_endpoint_under_its_template(database
             assert [item.result["code"] for item in kept] == ["NEW"]
     finally:
         store.close()
+
+
+def test_0009_drops_the_accounts_password_lock_and_its_downgrade_restores_it(
+    database_url: str,
+) -> None:
+    engine = create_database_engine(database_url)
+    try:
+        migrate(engine)
+        store = SqlStore.open(database_url)
+        try:
+            with store.transaction() as tx:
+                tx.accounts.add(
+                    NewAccount(
+                        user_id="100000000001",
+                        password_hash="x",
+                        affinity_group=AffinityGroup.INDIVIDUAL,
+                        credential_role=CredentialRole.USER,
+                        confidence_level=50,
+                        first_name="A",
+                        last_name="B",
+                        email="a@example.com",
+                        created_at=T0,
+                    )
+                )
+        finally:
+            store.close()
+        assert not {"failed_password_attempts", "password_locked_until"} & _columns(engine)
+        command.downgrade(alembic_config(engine), "0008")
+        assert {"failed_password_attempts", "password_locked_until"} <= _columns(engine)
+        metadata = MetaData()
+        metadata.reflect(bind=engine)
+        accounts: Table = metadata.tables["gg_accounts"]
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(accounts.c.failed_password_attempts, accounts.c.password_locked_until)
+            ).all()
+        assert [tuple(row) for row in rows] == [(0, None)]
+        migrate(engine)
+        assert not {"failed_password_attempts", "password_locked_until"} & _columns(engine)
+    finally:
+        engine.dispose()
+
+
+def _columns(engine: Engine) -> set[str]:
+    return {column["name"] for column in inspect(engine).get_columns("gg_accounts")}
 
 
 def test_a_sqlite_file_in_a_missing_folder_is_refused_not_invented(tmp_path: Path) -> None:

@@ -356,8 +356,6 @@ def test_an_account_round_trips_every_field(store: SqlStore) -> None:
     assert account.phone_number == "07700900123"
     assert account.sms_code_hash is None
     assert account.sms_code_expires_at is None
-    assert account.failed_password_attempts == 0
-    assert account.password_locked_until is None
     assert account.failed_two_step_attempts == 0
     assert account.two_step_locked_until is None
     assert account.enrolment("HMRC-MTD-IT") == details.enrolments[1]
@@ -444,8 +442,6 @@ def test_save_writes_back_every_mutable_field(store: SqlStore) -> None:
         phone_number="07700900999",
         sms_code_hash=h("sms"),
         sms_code_expires_at=at(300),
-        failed_password_attempts=4,
-        password_locked_until=at(900),
         failed_two_step_attempts=2,
         two_step_locked_until=at(1800),
     )
@@ -461,8 +457,6 @@ def test_save_writes_back_every_mutable_field(store: SqlStore) -> None:
         phone_number=None,
         sms_code_hash=None,
         sms_code_expires_at=None,
-        failed_password_attempts=0,
-        password_locked_until=None,
         failed_two_step_attempts=0,
         two_step_locked_until=None,
     )

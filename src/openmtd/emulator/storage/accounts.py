@@ -94,10 +94,9 @@ class Account:
     """A Government Gateway credential (user ID, password, 2SV) and the group it belongs to.
 
     Mutable security state (2SV and its lockout) is changed with :func:`dataclasses.replace`
-    and written back with :meth:`AccountRepository.save`. Wrong passwords are counted per
-    typed user ID instead (:class:`SignInAttemptRepository`, migration 0004), so that unknown
-    IDs lock alike; ``failed_password_attempts`` and ``password_locked_until`` are no longer
-    used.
+    and written back with :meth:`AccountRepository.save`. Wrong passwords are not counted
+    here but per typed user ID (:class:`SignInAttemptRepository`, migration 0004), so that
+    unknown IDs lock alike (migration 0009 dropped the accounts' own counter).
     """
 
     id: int
@@ -119,8 +118,6 @@ class Account:
     phone_number: str | None = None
     sms_code_hash: str | None = None
     sms_code_expires_at: datetime | None = None
-    failed_password_attempts: int = 0
-    password_locked_until: datetime | None = None
     failed_two_step_attempts: int = 0
     two_step_locked_until: datetime | None = None
 

@@ -65,8 +65,6 @@ def _account(row: Any, group: Group) -> Account:
         phone_number=row.phone_number,
         sms_code_hash=row.sms_code_hash,
         sms_code_expires_at=utc_or_none(row.sms_code_expires_at),
-        failed_password_attempts=row.failed_password_attempts,
-        password_locked_until=utc_or_none(row.password_locked_until),
         failed_two_step_attempts=row.failed_two_step_attempts,
         two_step_locked_until=utc_or_none(row.two_step_locked_until),
     )
@@ -210,7 +208,6 @@ class SqlAccounts(AccountRepository):
             two_step_method=account.two_step_method.value if account.two_step_method else None,
             totp_secret=account.totp_secret,
             phone_number=account.phone_number,
-            failed_password_attempts=0,
             failed_two_step_attempts=0,
         )
         self._session.add(row)
@@ -236,8 +233,6 @@ class SqlAccounts(AccountRepository):
                 phone_number=account.phone_number,
                 sms_code_hash=account.sms_code_hash,
                 sms_code_expires_at=account.sms_code_expires_at,
-                failed_password_attempts=account.failed_password_attempts,
-                password_locked_until=account.password_locked_until,
                 failed_two_step_attempts=account.failed_two_step_attempts,
                 two_step_locked_until=account.two_step_locked_until,
             )

@@ -118,8 +118,6 @@ class AccountRow(Base):
     phone_number: Mapped[str | None] = mapped_column(String(32))
     sms_code_hash: Mapped[str | None] = mapped_column(String(64))
     sms_code_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    failed_password_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    password_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed_two_step_attempts: Mapped[int] = mapped_column(Integer, default=0)
     two_step_locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
