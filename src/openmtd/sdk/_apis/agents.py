@@ -119,7 +119,7 @@ def check_call(arn: str, nino: str, postcode: str, agent_type: AgentType) -> Api
 
 
 def deauthorise_call(arn: str, nino: str, agent_type: AgentType) -> ApiCall[None]:
-    body = ClientAccess(client_id=nino, agent_type=agent_type)
+    body = ClientAccess(client_type="personal", client_id=nino, agent_type=agent_type)
 
     def learn(knowledge: CallerKnowledge, _result: None) -> None:
         knowledge.learned_agent(arn)

@@ -9,7 +9,7 @@ from openmtd.sdk._request import ApiCall, path
 from openmtd.sdk._response import model_reader
 from openmtd.sdk._versions import Api
 
-__all__ = ["AsyncTestFraudHeadersApi", "TestFraudHeadersApi"]
+__all__ = ["AsyncFraudHeadersTestApi", "FraudHeadersTestApi"]
 
 
 def validate_call() -> ApiCall[HeaderValidation]:
@@ -31,7 +31,7 @@ def feedback_call(api: Api | str, connection_method: str | None) -> ApiCall[Vali
     )
 
 
-class TestFraudHeadersApi(SyncGroup):
+class FraudHeadersTestApi(SyncGroup):
     """Test Fraud Prevention Headers (``client.test_fraud_headers``)."""
 
     def validate(self) -> HeaderValidation:
@@ -46,15 +46,15 @@ class TestFraudHeadersApi(SyncGroup):
         return self._send(feedback_call(api, connection_method))
 
 
-class AsyncTestFraudHeadersApi(AsyncGroup):
+class AsyncFraudHeadersTestApi(AsyncGroup):
     """Test Fraud Prevention Headers (``client.test_fraud_headers``), async."""
 
     async def validate(self) -> HeaderValidation:
-        """As :meth:`TestFraudHeadersApi.validate`."""
+        """As :meth:`FraudHeadersTestApi.validate`."""
         return await self._send(validate_call())
 
     async def feedback(
         self, api: Api | str, *, connection_method: str | None = None
     ) -> ValidationFeedback:
-        """As :meth:`TestFraudHeadersApi.feedback`."""
+        """As :meth:`FraudHeadersTestApi.feedback`."""
         return await self._send(feedback_call(api, connection_method))

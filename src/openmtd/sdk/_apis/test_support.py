@@ -7,18 +7,18 @@ from collections.abc import Mapping
 from typing import Final
 
 from openmtd.sdk._apis._base import AsyncGroup, SyncGroup
-from openmtd.sdk._models.itsa_status import TestItsaStatus
+from openmtd.sdk._models.itsa_status import SandboxItsaStatus
 from openmtd.sdk._models.test_support import (
     CheckpointList,
     CreatedBusiness,
     CreatedCheckpoint,
-    TestBusiness,
+    SandboxBusiness,
 )
 from openmtd.sdk._request import ApiCall, path
 from openmtd.sdk._response import model_reader, no_content
 from openmtd.sdk._versions import Api
 
-__all__ = ["AsyncTestSupportApi", "TestSupportApi"]
+__all__ = ["AsyncSaTestSupportApi", "SaTestSupportApi"]
 
 _BASE: Final = "/individuals/self-assessment-test-support"
 
@@ -27,7 +27,7 @@ def _nino(nino: str | None) -> Mapping[str, str]:
     return {"nino": nino} if nino else {}
 
 
-def set_status_call(nino: str, tax_year: str, statuses: TestItsaStatus) -> ApiCall[None]:
+def set_status_call(nino: str, tax_year: str, statuses: SandboxItsaStatus) -> ApiCall[None]:
     return ApiCall(
         Api.SA_TEST_SUPPORT,
         "POST",
@@ -71,7 +71,7 @@ def checkpoint_call(method: str, checkpoint_id: str, suffix: str = "") -> ApiCal
     return ApiCall(Api.SA_TEST_SUPPORT, method, _BASE + route + suffix, no_content)
 
 
-def create_business_call(nino: str, business: TestBusiness) -> ApiCall[str]:
+def create_business_call(nino: str, business: SandboxBusiness) -> ApiCall[str]:
     read = model_reader(CreatedBusiness)
     return ApiCall(
         Api.SA_TEST_SUPPORT,
@@ -88,10 +88,10 @@ def delete_business_call(nino: str, business_id: str) -> ApiCall[None]:
     return ApiCall(Api.SA_TEST_SUPPORT, "DELETE", _BASE + route, no_content, nino=nino)
 
 
-class TestSupportApi(SyncGroup):
+class SaTestSupportApi(SyncGroup):
     """Self Assessment Test Support (``client.test_support``)."""
 
-    def set_itsa_status(self, nino: str, tax_year: str, statuses: TestItsaStatus) -> None:
+    def set_itsa_status(self, nino: str, tax_year: str, statuses: SandboxItsaStatus) -> None:
         """Create or replace the test ITSA statuses of ``tax_year``."""
         self._send(set_status_call(nino, tax_year, statuses))
 
@@ -115,7 +115,7 @@ class TestSupportApi(SyncGroup):
         """Put the test data back as it was at the checkpoint."""
         self._send(checkpoint_call("POST", checkpoint_id, "/restore"))
 
-    def create_business(self, nino: str, business: TestBusiness) -> str:
+    def create_business(self, nino: str, business: SandboxBusiness) -> str:
         """A test business for the customer; its business ID."""
         return self._send(create_business_call(nino, business))
 
@@ -124,37 +124,37 @@ class TestSupportApi(SyncGroup):
         self._send(delete_business_call(nino, business_id))
 
 
-class AsyncTestSupportApi(AsyncGroup):
+class AsyncSaTestSupportApi(AsyncGroup):
     """Self Assessment Test Support (``client.test_support``), async."""
 
-    async def set_itsa_status(self, nino: str, tax_year: str, statuses: TestItsaStatus) -> None:
-        """As :meth:`TestSupportApi.set_itsa_status`."""
+    async def set_itsa_status(self, nino: str, tax_year: str, statuses: SandboxItsaStatus) -> None:
+        """As :meth:`SaTestSupportApi.set_itsa_status`."""
         await self._send(set_status_call(nino, tax_year, statuses))
 
     async def delete_vendor_state(self, nino: str | None = None) -> None:
-        """As :meth:`TestSupportApi.delete_vendor_state`."""
+        """As :meth:`SaTestSupportApi.delete_vendor_state`."""
         await self._send(delete_vendor_state_call(nino))
 
     async def create_checkpoint(self, nino: str) -> str:
-        """As :meth:`TestSupportApi.create_checkpoint`."""
+        """As :meth:`SaTestSupportApi.create_checkpoint`."""
         return await self._send(create_checkpoint_call(nino))
 
     async def list_checkpoints(self, nino: str | None = None) -> CheckpointList:
-        """As :meth:`TestSupportApi.list_checkpoints`."""
+        """As :meth:`SaTestSupportApi.list_checkpoints`."""
         return await self._send(list_checkpoints_call(nino))
 
     async def delete_checkpoint(self, checkpoint_id: str) -> None:
-        """As :meth:`TestSupportApi.delete_checkpoint`."""
+        """As :meth:`SaTestSupportApi.delete_checkpoint`."""
         await self._send(checkpoint_call("DELETE", checkpoint_id))
 
     async def restore_checkpoint(self, checkpoint_id: str) -> None:
-        """As :meth:`TestSupportApi.restore_checkpoint`."""
+        """As :meth:`SaTestSupportApi.restore_checkpoint`."""
         await self._send(checkpoint_call("POST", checkpoint_id, "/restore"))
 
-    async def create_business(self, nino: str, business: TestBusiness) -> str:
-        """As :meth:`TestSupportApi.create_business`."""
+    async def create_business(self, nino: str, business: SandboxBusiness) -> str:
+        """As :meth:`SaTestSupportApi.create_business`."""
         return await self._send(create_business_call(nino, business))
 
     async def delete_business(self, nino: str, business_id: str) -> None:
-        """As :meth:`TestSupportApi.delete_business`."""
+        """As :meth:`SaTestSupportApi.delete_business`."""
         await self._send(delete_business_call(nino, business_id))

@@ -11,14 +11,14 @@ from openmtd.sdk._models.test_users import (
     AgentTestUser,
     IndividualTestUser,
     OrganisationTestUser,
-    TestUserRequest,
-    TestUserService,
+    SandboxUserRequest,
+    SandboxUserService,
 )
 from openmtd.sdk._request import Answer, ApiCall
 from openmtd.sdk._response import model_reader
 from openmtd.sdk._versions import Api
 
-__all__ = ["AsyncTestUsersApi", "TestUsersApi"]
+__all__ = ["AsyncCreateTestUserApi", "CreateTestUserApi"]
 
 #: What an MTD Income Tax customer needs: a NINO, Self Assessment (a UTR), the MTD enrolment.
 MTD_INDIVIDUAL: Final = ("national-insurance", "self-assessment", "mtd-income-tax")
@@ -26,7 +26,7 @@ AGENT: Final = ("agent-services",)
 
 
 def individual_call(services: Sequence[str], nino: str | None) -> ApiCall[IndividualTestUser]:
-    body = TestUserRequest(service_names=tuple(services), nino=nino)
+    body = SandboxUserRequest(service_names=tuple(services), nino=nino)
     return ApiCall(
         Api.CREATE_TEST_USER,
         "POST",
@@ -37,7 +37,7 @@ def individual_call(services: Sequence[str], nino: str | None) -> ApiCall[Indivi
 
 
 def organisation_call(services: Sequence[str]) -> ApiCall[OrganisationTestUser]:
-    body = TestUserRequest(service_names=tuple(services))
+    body = SandboxUserRequest(service_names=tuple(services))
     return ApiCall(
         Api.CREATE_TEST_USER,
         "POST",
@@ -48,7 +48,7 @@ def organisation_call(services: Sequence[str]) -> ApiCall[OrganisationTestUser]:
 
 
 def agent_call(services: Sequence[str]) -> ApiCall[AgentTestUser]:
-    body = TestUserRequest(service_names=tuple(services))
+    body = SandboxUserRequest(service_names=tuple(services))
     return ApiCall(
         Api.CREATE_TEST_USER,
         "POST",
@@ -58,15 +58,15 @@ def agent_call(services: Sequence[str]) -> ApiCall[AgentTestUser]:
     )
 
 
-def _services(answer: Answer) -> tuple[TestUserService, ...]:
-    return tuple(TestUserService.model_validate(item) for item in answer.body)
+def _services(answer: Answer) -> tuple[SandboxUserService, ...]:
+    return tuple(SandboxUserService.model_validate(item) for item in answer.body)
 
 
-def services_call() -> ApiCall[tuple[TestUserService, ...]]:
+def services_call() -> ApiCall[tuple[SandboxUserService, ...]]:
     return ApiCall(Api.CREATE_TEST_USER, "GET", "/create-test-user/services", _services)
 
 
-class TestUsersApi(SyncGroup):
+class CreateTestUserApi(SyncGroup):
     """Create Test User (``client.test_users``)."""
 
     def create_individual(
@@ -83,30 +83,30 @@ class TestUsersApi(SyncGroup):
         """A test agent with an agent services account."""
         return self._send(agent_call(services))
 
-    def services(self) -> tuple[TestUserService, ...]:
+    def services(self) -> tuple[SandboxUserService, ...]:
         """The services a test user can be given."""
         return self._send(services_call())
 
 
-class AsyncTestUsersApi(AsyncGroup):
+class AsyncCreateTestUserApi(AsyncGroup):
     """Create Test User (``client.test_users``), async."""
 
     async def create_individual(
         self, services: Sequence[str] = MTD_INDIVIDUAL, *, nino: str | None = None
     ) -> IndividualTestUser:
-        """As :meth:`TestUsersApi.create_individual`."""
+        """As :meth:`CreateTestUserApi.create_individual`."""
         return await self._send(individual_call(services, nino))
 
     async def create_organisation(
         self, services: Sequence[str] = MTD_INDIVIDUAL
     ) -> OrganisationTestUser:
-        """As :meth:`TestUsersApi.create_organisation`."""
+        """As :meth:`CreateTestUserApi.create_organisation`."""
         return await self._send(organisation_call(services))
 
     async def create_agent(self, services: Sequence[str] = AGENT) -> AgentTestUser:
-        """As :meth:`TestUsersApi.create_agent`."""
+        """As :meth:`CreateTestUserApi.create_agent`."""
         return await self._send(agent_call(services))
 
-    async def services(self) -> tuple[TestUserService, ...]:
-        """As :meth:`TestUsersApi.services`."""
+    async def services(self) -> tuple[SandboxUserService, ...]:
+        """As :meth:`CreateTestUserApi.services`."""
         return await self._send(services_call())

@@ -34,11 +34,12 @@ class Service(StrEnum):
 
 
 class ClientAccess(RequestModel):
-    """Who the agent asks about: the body of a relationship check, or of a de-authorisation
-    (no ``known_fact``). For Income Tax: ``client_id`` is the NINO, ``known_fact`` the
-    postcode."""
+    """Who the agent asks about: the body of a relationship check (no ``client_type``), or of
+    a de-authorisation (no ``known_fact``). For Income Tax: ``client_id`` is the NINO,
+    ``known_fact`` the postcode."""
 
     service: Service | str = Service.MTD_IT
+    client_type: str | None = None
     client_id_type: str = "ni"
     client_id: str
     known_fact: str | None = None

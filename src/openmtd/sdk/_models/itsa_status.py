@@ -14,9 +14,9 @@ __all__ = [
     "ItsaStatusDetail",
     "ItsaStatusResponse",
     "ItsaStatusYear",
+    "SandboxItsaStatus",
+    "SandboxItsaStatusDetail",
     "StatusReason",
-    "TestItsaStatus",
-    "TestItsaStatusDetail",
 ]
 
 
@@ -56,7 +56,7 @@ class ItsaStatusResponse(HmrcModel):
         return next((year for year in self.itsa_statuses if year.tax_year == tax_year), None)
 
 
-class TestItsaStatusDetail(RequestModel):
+class SandboxItsaStatusDetail(RequestModel):
     """One status to set through Self Assessment Test Support (its enums lag the API's: see
     docs/sdk.md)."""
 
@@ -68,7 +68,7 @@ class TestItsaStatusDetail(RequestModel):
     )
 
 
-class TestItsaStatus(RequestModel):
+class SandboxItsaStatus(RequestModel):
     """``POST /individuals/self-assessment-test-support/itsa-status/{nino}/{taxYear}``."""
 
-    itsa_status_details: tuple[TestItsaStatusDetail, ...] = Field(min_length=1)
+    itsa_status_details: tuple[SandboxItsaStatusDetail, ...] = Field(min_length=1)

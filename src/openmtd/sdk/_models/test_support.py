@@ -17,7 +17,7 @@ __all__ = [
     "KnownFact",
     "LatencyDetails",
     "QuarterlyTypeChoice",
-    "TestBusiness",
+    "SandboxBusiness",
 ]
 
 
@@ -34,7 +34,7 @@ class QuarterlyTypeChoice(RequestModel):
     tax_year_of_choice: str
 
 
-class TestBusiness(RequestModel):
+class SandboxBusiness(RequestModel):
     """The body of ``POST .../business/{nino}``: a test business (self-employment, UK or
     foreign property)."""
 

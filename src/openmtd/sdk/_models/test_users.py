@@ -19,8 +19,8 @@ __all__ = [
     "IndividualTestUser",
     "OrganisationDetails",
     "OrganisationTestUser",
-    "TestUserRequest",
-    "TestUserService",
+    "SandboxUserRequest",
+    "SandboxUserService",
     "UserType",
 ]
 
@@ -31,7 +31,7 @@ class UserType(StrEnum):
     AGENT = "AGENT"
 
 
-class TestUserRequest(RequestModel):
+class SandboxUserRequest(RequestModel):
     """The body of a create request: the services the user should hold, and the optional
     identifiers HMRC lets a caller choose."""
 
@@ -97,7 +97,7 @@ class AgentTestUser(_TestUser):
     agent_services_account_number: str | None = None
 
 
-class TestUserService(HmrcModel):
+class SandboxUserService(HmrcModel):
     """One service a test user can be given (``GET /create-test-user/services``)."""
 
     key: str
