@@ -12,11 +12,11 @@ import httpx
 from openmtd.sdk._apis.agent_test_support import AsyncAgentTestSupportApi
 from openmtd.sdk._apis.agents import AsyncAgentsApi
 from openmtd.sdk._apis.business_details import AsyncBusinessDetailsApi
-from openmtd.sdk._apis.fraud_headers import AsyncTestFraudHeadersApi
+from openmtd.sdk._apis.fraud_headers import AsyncFraudHeadersTestApi
 from openmtd.sdk._apis.itsa_status import AsyncItsaStatusApi
 from openmtd.sdk._apis.obligations import AsyncObligationsApi
-from openmtd.sdk._apis.test_support import AsyncTestSupportApi
-from openmtd.sdk._apis.test_users import AsyncTestUsersApi
+from openmtd.sdk._apis.test_support import AsyncSaTestSupportApi
+from openmtd.sdk._apis.test_users import AsyncCreateTestUserApi
 from openmtd.sdk._caller import Caller, CallerKnowledge
 from openmtd.sdk._core import DEFAULT_TIMEOUT, ClientCore
 from openmtd.sdk._environment import Environment
@@ -77,10 +77,10 @@ class AsyncClient:
         self.business_details = AsyncBusinessDetailsApi(self._call)
         self.obligations = AsyncObligationsApi(self._call)
         self.agents = AsyncAgentsApi(self._call)
-        self.test_users = AsyncTestUsersApi(self._call)
-        self.test_support = AsyncTestSupportApi(self._call)
+        self.test_users = AsyncCreateTestUserApi(self._call)
+        self.test_support = AsyncSaTestSupportApi(self._call)
         self.agent_test_support = AsyncAgentTestSupportApi(self._call)
-        self.test_fraud_headers = AsyncTestFraudHeadersApi(self._call)
+        self.test_fraud_headers = AsyncFraudHeadersTestApi(self._call)
 
     def __repr__(self) -> str:
         return f"AsyncClient({self._core.environment.name!r})"

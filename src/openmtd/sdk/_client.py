@@ -12,11 +12,11 @@ import httpx
 from openmtd.sdk._apis.agent_test_support import AgentTestSupportApi
 from openmtd.sdk._apis.agents import AgentsApi
 from openmtd.sdk._apis.business_details import BusinessDetailsApi
-from openmtd.sdk._apis.fraud_headers import TestFraudHeadersApi
+from openmtd.sdk._apis.fraud_headers import FraudHeadersTestApi
 from openmtd.sdk._apis.itsa_status import ItsaStatusApi
 from openmtd.sdk._apis.obligations import ObligationsApi
-from openmtd.sdk._apis.test_support import TestSupportApi
-from openmtd.sdk._apis.test_users import TestUsersApi
+from openmtd.sdk._apis.test_support import SaTestSupportApi
+from openmtd.sdk._apis.test_users import CreateTestUserApi
 from openmtd.sdk._caller import Caller, CallerKnowledge
 from openmtd.sdk._core import DEFAULT_TIMEOUT, ClientCore
 from openmtd.sdk._environment import Environment
@@ -76,10 +76,10 @@ class Client:
         self.business_details = BusinessDetailsApi(self._call)
         self.obligations = ObligationsApi(self._call)
         self.agents = AgentsApi(self._call)
-        self.test_users = TestUsersApi(self._call)
-        self.test_support = TestSupportApi(self._call)
+        self.test_users = CreateTestUserApi(self._call)
+        self.test_support = SaTestSupportApi(self._call)
         self.agent_test_support = AgentTestSupportApi(self._call)
-        self.test_fraud_headers = TestFraudHeadersApi(self._call)
+        self.test_fraud_headers = FraudHeadersTestApi(self._call)
 
     def __repr__(self) -> str:
         return f"Client({self._core.environment.name!r})"
