@@ -3,8 +3,32 @@
 May import :mod:`openmtd.rules` value types; never :mod:`openmtd.emulator` or :mod:`openmtd.app`.
 """
 
+from openmtd.sdk._async_client import AsyncClient
 from openmtd.sdk._auth import ApplicationAuth, UserAuth
-from openmtd.sdk._errors import OAuthError, ReauthorisationReason, ReauthorisationRequired
+from openmtd.sdk._caller import Caller, CallerKind
+from openmtd.sdk._client import Client
+from openmtd.sdk._environment import PRODUCTION, SANDBOX, Environment
+from openmtd.sdk._errors import (
+    AgentNotPermitted,
+    Conflict,
+    FieldError,
+    Forbidden,
+    HmrcApiError,
+    InsufficientScope,
+    InvalidCredentials,
+    InvalidRequest,
+    NotAuthorised,
+    NotFound,
+    NotSignedUp,
+    NotSubscribed,
+    OAuthError,
+    OpenMtdError,
+    ReauthorisationReason,
+    ReauthorisationRequired,
+    ServerError,
+    Throttled,
+    TransportError,
+)
 from openmtd.sdk._fraud_headers import (
     BatchProcessDirect,
     DesktopAppDirect,
@@ -25,6 +49,58 @@ from openmtd.sdk._fraud_headers import (
     validate_fraud_headers,
 )
 from openmtd.sdk._loopback import LoopbackReceiver, LoopbackTimeout
+from openmtd.sdk._models.agent_authorisation import (
+    AgentType,
+    CreatedRequest,
+    Invitation,
+    InvitationStatus,
+)
+from openmtd.sdk._models.business_details import (
+    Business,
+    BusinessDetails,
+    BusinessList,
+    TypeOfBusiness,
+)
+from openmtd.sdk._models.fraud_headers import (
+    FeedbackRequest,
+    HeaderFeedback,
+    HeaderIssue,
+    HeaderValidation,
+    ValidationCode,
+    ValidationFeedback,
+)
+from openmtd.sdk._models.itsa_status import (
+    ItsaStatus,
+    ItsaStatusDetail,
+    ItsaStatusResponse,
+    ItsaStatusYear,
+    SandboxItsaStatus,
+    SandboxItsaStatusDetail,
+    StatusReason,
+)
+from openmtd.sdk._models.obligations import (
+    FinalDeclarationObligation,
+    FinalDeclarationObligations,
+    IncomeAndExpenditureObligations,
+    ObligationPeriod,
+    ObligationStatus,
+    SourceObligations,
+)
+from openmtd.sdk._models.test_support import (
+    Checkpoint,
+    CheckpointList,
+    KnownFact,
+    LatencyDetails,
+    QuarterlyTypeChoice,
+    SandboxBusiness,
+)
+from openmtd.sdk._models.test_users import (
+    AgentTestUser,
+    IndividualTestUser,
+    OrganisationTestUser,
+    SandboxUserService,
+    UserType,
+)
 from openmtd.sdk._oauth import (
     ApplicationToken,
     AuthorizationDenied,
@@ -34,44 +110,113 @@ from openmtd.sdk._oauth import (
     parse_callback,
 )
 from openmtd.sdk._rate_limit import ApplicationRateLimiter, RateLimit
-from openmtd.sdk._seams import TokenStore
+from openmtd.sdk._retry import RetryPolicy
+from openmtd.sdk._seams import FraudHeaderSource, RateLimiter, TokenStore
 from openmtd.sdk._stores import EncryptedFileStore, SqlTokenStore
 from openmtd.sdk._stores._codec import TokenStoreError
 from openmtd.sdk._tokens import DEFAULT_GRANT_LENGTH, TokenSet
+from openmtd.sdk._versions import VERSIONS as API_VERSIONS
+from openmtd.sdk._versions import Api
 
 __all__: list[str] = [
+    "API_VERSIONS",
     "DEFAULT_GRANT_LENGTH",
+    "PRODUCTION",
+    "SANDBOX",
+    "AgentNotPermitted",
+    "AgentTestUser",
+    "AgentType",
+    "Api",
     "ApplicationAuth",
     "ApplicationRateLimiter",
     "ApplicationToken",
+    "AsyncClient",
     "AuthorizationDenied",
     "AuthorizationRequest",
     "BatchProcessDirect",
+    "Business",
+    "BusinessDetails",
+    "BusinessList",
+    "Caller",
+    "CallerKind",
+    "Checkpoint",
+    "CheckpointList",
+    "Client",
+    "Conflict",
+    "CreatedRequest",
     "DesktopAppDirect",
     "DeviceIdFile",
     "EncryptedFileStore",
+    "Environment",
     "FactorType",
+    "FeedbackRequest",
+    "FieldError",
+    "FinalDeclarationObligation",
+    "FinalDeclarationObligations",
+    "Forbidden",
     "ForwardedHop",
     "FraudHeaderIssue",
     "FraudHeaderReport",
     "FraudHeaderSettings",
+    "FraudHeaderSource",
+    "HeaderFeedback",
+    "HeaderIssue",
+    "HeaderValidation",
+    "HmrcApiError",
+    "IncomeAndExpenditureObligations",
+    "IndividualTestUser",
+    "InsufficientScope",
+    "InvalidCredentials",
+    "InvalidRequest",
+    "Invitation",
+    "InvitationStatus",
+    "ItsaStatus",
+    "ItsaStatusDetail",
+    "ItsaStatusResponse",
+    "ItsaStatusYear",
+    "KnownFact",
+    "LatencyDetails",
     "LocalMachine",
     "LoopbackReceiver",
     "LoopbackTimeout",
     "Machine",
     "MultiFactor",
+    "NotAuthorised",
+    "NotFound",
+    "NotSignedUp",
+    "NotSubscribed",
     "OAuthClient",
     "OAuthError",
+    "ObligationPeriod",
+    "ObligationStatus",
+    "OpenMtdError",
+    "OrganisationTestUser",
+    "QuarterlyTypeChoice",
     "RateLimit",
+    "RateLimiter",
     "ReauthorisationReason",
     "ReauthorisationRequired",
+    "RetryPolicy",
+    "SandboxBusiness",
+    "SandboxItsaStatus",
+    "SandboxItsaStatusDetail",
+    "SandboxUserService",
     "Screen",
+    "ServerError",
+    "SourceObligations",
     "SqlTokenStore",
     "StateMismatch",
+    "StatusReason",
+    "Throttled",
     "TokenSet",
     "TokenStore",
     "TokenStoreError",
+    "TransportError",
+    "TypeOfBusiness",
     "UserAuth",
+    "UserType",
+    "ValidationCode",
+    "ValidationFeedback",
     "Vendor",
     "WebAppViaServer",
     "WebRequest",

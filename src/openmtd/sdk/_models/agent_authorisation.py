@@ -29,6 +29,8 @@ __all__ = [
 
 
 class Service(StrEnum):
+    """The Agent Authorisation API's services."""
+
     MTD_IT = "MTD-IT"
     MTD_VAT = "MTD-VAT"
 
@@ -65,10 +67,14 @@ class CreatedRequest(HmrcModel):
 
 
 class Link(HmrcModel):
+    """A link in an answer."""
+
     href: str
 
 
 class Links(HmrcModel):
+    """An answer's ``_links``."""
+
     self_: Link = Field(alias="self")
 
 

@@ -12,6 +12,8 @@ __all__ = ["Business", "BusinessDetails", "BusinessList", "TypeOfBusiness"]
 
 
 class TypeOfBusiness(StrEnum):
+    """An income source's kind, as Business Details spells it."""
+
     SELF_EMPLOYMENT = "self-employment"
     UK_PROPERTY = "uk-property"
     FOREIGN_PROPERTY = "foreign-property"

@@ -22,6 +22,8 @@ __all__ = [
 
 
 class ValidationCode(StrEnum):
+    """HMRC's overall verdict on a request's fraud prevention headers."""
+
     VALID_HEADERS = "VALID_HEADERS"
     INVALID_HEADERS = "INVALID_HEADERS"
     POTENTIALLY_INVALID_HEADERS = "POTENTIALLY_INVALID_HEADERS"

@@ -21,6 +21,8 @@ __all__ = [
 
 
 class ObligationStatus(StrEnum):
+    """Whether an obligation is still to be met."""
+
     OPEN = "open"
     FULFILLED = "fulfilled"
 

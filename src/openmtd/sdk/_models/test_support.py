@@ -22,6 +22,8 @@ __all__ = [
 
 
 class LatencyDetails(RequestModel):
+    """A new business's latency: the two tax years and their indicators (A annual, Q quarterly)."""
+
     latency_end_date: str
     tax_year1: str = Field(alias="taxYear1")
     latency_indicator1: str = Field(alias="latencyIndicator1")
@@ -30,6 +32,8 @@ class LatencyDetails(RequestModel):
 
 
 class QuarterlyTypeChoice(RequestModel):
+    """The quarterly period type chosen (``standard`` or ``calendar``) and from which year."""
+
     quarterly_period_type: str
     tax_year_of_choice: str
 
@@ -56,20 +60,28 @@ class SandboxBusiness(RequestModel):
 
 
 class CreatedBusiness(HmrcModel):
+    """A test business just created: its business ID."""
+
     business_id: str
 
 
 class CreatedCheckpoint(HmrcModel):
+    """A checkpoint just created: its ID."""
+
     checkpoint_id: str
 
 
 class Checkpoint(HmrcModel):
+    """One saved checkpoint of test data."""
+
     checkpoint_id: str
     checkpoint_creation_timestamp: datetime
     nino: str | None = None
 
 
 class CheckpointList(HmrcModel):
+    """``GET .../vendor-state/checkpoints``."""
+
     checkpoints: tuple[Checkpoint, ...]
 
 

@@ -26,6 +26,8 @@ __all__ = [
 
 
 class UserType(StrEnum):
+    """Who a test user's service may be given to."""
+
     INDIVIDUAL = "INDIVIDUAL"
     ORGANISATION = "ORGANISATION"
     AGENT = "AGENT"
@@ -43,12 +45,16 @@ class SandboxUserRequest(RequestModel):
 
 
 class Address(HmrcModel):
+    """A test user's address."""
+
     line1: str
     line2: str
     postcode: str
 
 
 class IndividualDetails(HmrcModel):
+    """A test individual's name, birth date and address."""
+
     first_name: str
     last_name: str
     date_of_birth: date
@@ -56,6 +62,8 @@ class IndividualDetails(HmrcModel):
 
 
 class OrganisationDetails(HmrcModel):
+    """A test organisation's name and address."""
+
     name: str
     address: Address
 
