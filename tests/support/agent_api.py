@@ -15,7 +15,7 @@ from support.emulator import EmulatorHarness
 from support.mtd_api import World, agent_services, make_world
 
 ARN = "TARN0000001"
-OTHER_ARN = "XARN0000002"
+OTHER_ARN = "AARN0000002"
 AGENT_SCOPES = (
     "read:sent-invitations",
     "write:sent-invitations",
