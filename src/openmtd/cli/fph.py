@@ -2,9 +2,10 @@
 judged, by HMRC's Test Fraud Prevention Headers API or (``--local``) by the SDK's own validator.
 
 The API (wire facts §3.3) is sandbox only: ``--environment sandbox`` or an emulator's URL
-(default the local emulator, http://127.0.0.1:8100). It is called with an application token
-from ``/oauth/token`` (client_credentials), so it needs the application's client id and secret:
-``--client-id``/``--client-secret`` or ``$OPENMTD_CLIENT_ID``/``$OPENMTD_CLIENT_SECRET``.
+(default the local emulator, http://127.0.0.1:8100). The SDK's Client calls it with an
+application token from ``/oauth/token`` (client_credentials), so it needs the application's
+client id and secret: ``--client-id``/``--client-secret`` or ``$OPENMTD_CLIENT_ID``/
+``$OPENMTD_CLIENT_SECRET``.
 
 What only the application knows (screens, window size, user ids; for a web app the browser's
 request) comes from options; what is not given is left out, never made up, and the validator
@@ -17,10 +18,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Final, NoReturn
+from typing import Annotated, Final, NoReturn
 
 import httpx
 import typer
@@ -29,8 +31,16 @@ from rich.markup import escape
 
 from openmtd import __version__
 from openmtd.cli.help import PlainHelpCommand
+from openmtd.sdk import (
+    ApplicationAuth,
+    Client,
+    HmrcApiError,
+    OAuthClient,
+    OAuthError,
+    OpenMtdError,
+    TransportError,
+)
 from openmtd.sdk._environment import EMULATOR_DEFAULT_URL, SANDBOX, Environment
-from openmtd.sdk._errors import api_error_from_response
 from openmtd.sdk._fraud_headers import (
     BatchProcessDirect,
     DesktopAppDirect,
@@ -54,7 +64,6 @@ _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 VALIDATE_PATH: Final = "/test/fraud-prevention-headers/validate"
-ACCEPT: Final = "application/vnd.hmrc.1.0+json"
 TIMEOUT_S: Final = 30.0
 _SIZE: Final = re.compile(r"([0-9]{1,6})x([0-9]{1,6})")
 _SCREEN: Final = re.compile(
@@ -153,68 +162,48 @@ def _environment(value: str) -> Environment:
         ) from None
 
 
+class _Sent:
+    """The headers built once, so that what is printed is exactly what the client sent."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self.headers = dict(headers)
+
+    def headers_for(self, method: str, url: str) -> Mapping[str, str]:
+        return self.headers
+
+
 def fetch_report(
     environment: Environment,
     client_id: str,
     client_secret: str,
-    headers: dict[str, str],
+    headers: Mapping[str, str],
     *,
     transport: httpx.BaseTransport | None = None,
 ) -> FraudHeaderReport:
-    """Get an application token, then HMRC's verdict on ``headers``."""
+    """HMRC's verdict on ``headers``: the SDK's client, signed with an application token
+    (client_credentials), calls the validate endpoint once (no retries: it is a check)."""
+    oauth = OAuthClient(environment, client_id, client_secret, timeout=TIMEOUT_S)
     try:
-        with httpx.Client(timeout=TIMEOUT_S, transport=transport) as http:
-            token = http.post(
-                environment.api_url("/oauth/token"),
-                data={
-                    "grant_type": "client_credentials",
-                    "client_id": client_id,
-                    "client_secret": client_secret,
-                },
-                headers={"Accept": "application/json"},
-            )
-            if token.status_code != 200:
-                raise CheckError(f"the token endpoint refused: {_oauth_error(token)}")
-            access_token = _json(token).get("access_token")
-            if not isinstance(access_token, str) or not access_token:
-                raise CheckError("the token endpoint answered no access_token")
-            answer = http.get(
-                environment.api_url(VALIDATE_PATH),
-                headers={
-                    "Accept": ACCEPT,
-                    "Authorization": f"Bearer {access_token}",
-                    "User-Agent": f"openmtd/{__version__}",
-                    **headers,
-                },
-            )
-    except httpx.HTTPError as error:
+        with Client(
+            environment,
+            auth=ApplicationAuth(oauth),
+            fraud_headers=_Sent(headers),
+            transport=transport,
+            timeout=TIMEOUT_S,
+            retries=0,
+        ) as client:
+            validation = client.test_fraud_headers.validate()
+    except OAuthError as error:
+        raise CheckError(f"the token endpoint refused: {error}") from None
+    except HmrcApiError as error:
         raise CheckError(
-            f"no answer from {environment.api_base_url}: {error.__class__.__name__}: {error}"
+            f"{VALIDATE_PATH} answered {error.status} {error.code}: {error.message}"
         ) from None
-    body = _json(answer)
-    if answer.status_code != 200:
-        failure = api_error_from_response(answer.status_code, body or None, answer.headers)
-        raise CheckError(
-            f"{VALIDATE_PATH} answered {failure.status} {failure.code}: {failure.message}"
-        )
-    if "code" not in body:
-        raise CheckError(f"{VALIDATE_PATH} answered 200 without a verdict")
-    return FraudHeaderReport.from_body(body)
-
-
-def _json(answer: httpx.Response) -> dict[str, Any]:
-    try:
-        body = answer.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _oauth_error(answer: httpx.Response) -> str:
-    body = _json(answer)
-    error = body.get("error") or "no error code"
-    description = body.get("error_description")
-    return f"{answer.status_code} {error}" + (f": {description}" if description else "")
+    except TransportError as error:
+        raise CheckError(f"no answer from {environment.api_base_url}: {error}") from None
+    except OpenMtdError as error:  # anything else the SDK refuses, e.g. a body of no shape
+        raise CheckError(f"{VALIDATE_PATH}: {error}") from None
+    return FraudHeaderReport.from_body(validation.model_dump(mode="json", by_alias=True))
 
 
 def _local_report(method: Method, headers: dict[str, str]) -> FraudHeaderReport:
