@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from openmtd.sdk._fraud_headers import LocalMachine
+from openmtd.sdk import (
+    ApplicationAuth,
+    AsyncClient,
+    Environment,
+    LocalMachine,
+    OAuthClient,
+)
+from openmtd.sdk._seams import FraudHeaderSource
 from support.emulator import EmulatorHarness
 from support.fraud_headers import assert_no_placeholder, batch, browser_request, desktop, web
 
@@ -81,3 +88,32 @@ def test_this_machine_gives_no_error(emulator: EmulatorHarness, tmp_path: Path) 
         assert set(error["headers"]) <= cannot, body
     if not cannot:
         assert body["code"] in ("VALID_HEADERS", "POTENTIALLY_INVALID_HEADERS")
+
+
+@pytest.mark.parametrize("kind", ["desktop", "web"])
+def test_the_sdks_client_sends_them(emulator: EmulatorHarness, tmp_path: Path, kind: str) -> None:
+    """Given to the AsyncClient as fraud_headers=, the builder's headers reach the validate
+    endpoint (application token by ApplicationAuth) and pass."""
+    created = emulator.application(rate_limit_per_second=1000)
+    environment = Environment.emulator("http://emulator")
+    oauth = OAuthClient(environment, created.application.client_id, created.client_secret)
+    source: FraudHeaderSource
+    if kind == "web":
+        builder = web()
+        source = builder.for_request(browser_request(emulator.now()))
+    else:
+        source = desktop(tmp_path, emulator.now())
+
+    async def call() -> Any:
+        async with AsyncClient(
+            environment,
+            auth=ApplicationAuth(oauth),
+            fraud_headers=source,
+            transport=httpx.ASGITransport(app=emulator.app),
+        ) as client:
+            return await client.test_fraud_headers.validate()
+
+    validation = asyncio.run(call())
+    assert validation.code == "VALID_HEADERS"
+    assert validation.valid
+    assert validation.errors == validation.warnings == ()
