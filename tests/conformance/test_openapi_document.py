@@ -26,6 +26,8 @@ API_PREFIXES = (
     "/individuals/",
     "/obligations/",
     "/create-test-user/",
+    "/agents/",
+    "/agent-authorisation-test-support/",
     "/test/",
     "/oauth/authorize",
     "/oauth/token",
@@ -61,6 +63,8 @@ def _spelled_as_served(path: str) -> str:
         ("{taxYear}", "{tax_year}"),
         ("{checkpointId}", "{checkpoint_id}"),
         ("{businessId}", "{business_id}"),
+        ("{invitationId}", "{invitation_id}"),
+        ("/invitations/{id}", "/invitations/{invitation_id}"),
     ):
         path = path.replace(theirs, ours)
     return path

@@ -62,6 +62,7 @@ _STATUS_TEXT: Final = {
     403: "Forbidden",
     404: "Not found",
     406: "Not acceptable",
+    409: "Conflict",
     429: "Too many requests",
     500: "Internal server error",
 }

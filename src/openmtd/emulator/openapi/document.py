@@ -8,6 +8,13 @@ import functools
 
 from openmtd.emulator.oauth.scopes import SCOPES
 from openmtd.emulator.openapi.agents import agent_control_paths
+from openmtd.emulator.openapi.agent_authorisation import (
+    TAG_AATS,
+    TAG_AGENT_AUTHORISATION,
+    aats_paths,
+    agent_authorisation_paths,
+    agent_authorisation_schemas,
+)
 from openmtd.emulator.openapi.annual_review import annual_review_paths, annual_review_schemas
 from openmtd.emulator.openapi.business_details import (
     TAG_BUSINESS_DETAILS,
@@ -101,6 +108,7 @@ def _components() -> JSON:
         **_itsa_status_schemas(),
         **business_details_schemas(),
         **obligations_schemas(),
+        **agent_authorisation_schemas(),
         **_sats_schemas(),
         **_ctu_schemas(),
         **_fph_schemas(),
@@ -152,6 +160,8 @@ def _build() -> JSON:
         "/individuals/person/itsa-status/{nino}/{taxYear}": _retrieve_itsa_status(),
         **business_details_paths(),
         **obligations_paths(),
+        **agent_authorisation_paths(),
+        **aats_paths(),
         **_sats_paths(),
         **_ctu_paths(),
         **_fph_paths(),
@@ -181,7 +191,9 @@ def _build() -> JSON:
                 TAG_ITSA,
                 TAG_BUSINESS_DETAILS,
                 TAG_OBLIGATIONS,
+                TAG_AGENT_AUTHORISATION,
                 TAG_SATS,
+                TAG_AATS,
                 TAG_CTU,
                 TAG_FPH,
                 TAG_OAUTH,
