@@ -36,10 +36,10 @@ from openmtd.emulator.storage import Account, AffinityGroup, Enrolment, TwoStepM
 from openmtd.emulator.web.app import create_app
 from openmtd.rules.identifiers import Nino, SaUtr
 from support.axe import WCAG_21_AA, assert_no_axe_violations, axe_violations
+from support.browser import PASSWORD, sign_in
 from support.emulator import FAST_HASHING
 from support.live_server import serve_in_thread
 
-PASSWORD = "a long enough password"
 PHONE = "07700 900982"
 REDIRECT_URI = "http://localhost:9/callback"  # never followed: the journey stops before it
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -148,17 +148,13 @@ class Visit:
 
     def enter_sign_in(self, user_id: str, password: str = PASSWORD) -> None:
         self.goto("/gg/sign-in")
-        self.page.fill("#user_id", user_id)
-        self.page.fill("#password", password)
-        self.submit()
+        sign_in(self.page, user_id, password)
 
     def sign_in(self, **account: Any) -> Account:
         """Sign in as a new account (entering its 2-step code when it has one)."""
         made, secret = self.new_account(**account)
-        self.enter_sign_in(made.user_id)
-        if secret:
-            self.page.fill("#code", pyotp.TOTP(secret).now())
-            self.submit()
+        self.goto("/gg/sign-in")
+        sign_in(self.page, made.user_id, totp_secret=secret)
         return made
 
     def fill_create_account(self) -> None:
@@ -212,9 +208,7 @@ class Visit:
         self.authorize(redirect_uri)
         self.click("#continue")
         made, _ = self.new_account(**account)
-        self.page.fill("#user_id", made.user_id)
-        self.page.fill("#password", PASSWORD)
-        self.submit()
+        sign_in(self.page, made.user_id)
 
     def to_identity_check(self) -> None:
         self.to_grant_page(confidence_level=50)

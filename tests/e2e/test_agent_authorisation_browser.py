@@ -24,10 +24,10 @@ from openmtd.emulator.storage import Account, Address, AffinityGroup, Enrolment,
 from openmtd.emulator.web.app import create_app
 from openmtd.rules.identifiers import Arn, MtdItId
 from support.axe import assert_no_axe_violations
+from support.browser import PASSWORD, sign_in
 from support.emulator import FAST_HASHING
 from support.live_server import serve_in_thread
 
-PASSWORD = "a long enough password"
 NINO = "AA123456A"
 REDIRECT_URI = "http://localhost:9/callback"
 
@@ -69,13 +69,6 @@ def live(tmp_path: Path) -> Iterator[Live]:
 def _heading(page: Page, text: str) -> None:
     expect(page.locator("h1")).to_have_text(text)
     assert_no_axe_violations(page)
-
-
-def _sign_in(page: Page, account: Account) -> None:
-    _heading(page, "Sign in to HMRC online services")
-    page.fill("#user_id", account.user_id)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _client(live: Live) -> Account:
@@ -143,7 +136,7 @@ def test_an_agent_is_authorised_by_a_client_and_reads_their_status(
     # The agent: sign in, create the agent services account.
     page.goto(f"{live.base}/")
     page.click("text=Agent services account")
-    _sign_in(page, agent)
+    sign_in(page, agent.user_id, axe=True)
     _heading(page, "Create an agent services account")
     page.fill("#utr", "1234")
     page.click("#create")
@@ -188,7 +181,7 @@ def test_an_agent_is_authorised_by_a_client_and_reads_their_status(
     try:
         other = context.new_page()
         other.goto(link)
-        _sign_in(other, client)
+        sign_in(other, client.user_id, axe=True)
         _heading(other, "We need to confirm your identity")
         other.check("#outcome-Success")
         other.click("button[type=submit]")
@@ -252,7 +245,7 @@ def test_an_agent_copies_a_self_assessment_authorisation_and_signs_the_client_up
     )
 
     page.goto(f"{live.base}/agent-services-account")
-    _sign_in(page, agent)
+    sign_in(page, agent.user_id, axe=True)
     _heading(page, "Your agent services account")
     page.click("main a[href='/agent-services-account/copy-self-assessment-authorisations']")
     _heading(page, "Copy existing Self Assessment authorisations")

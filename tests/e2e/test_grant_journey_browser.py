@@ -12,7 +12,6 @@ import base64
 import hashlib
 import re
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +28,9 @@ from starlette.routing import Route
 
 from openmtd.emulator.settings import EmulatorSettings, sqlite_url
 from openmtd.emulator.web.app import create_app
+from support.browser import PASSWORD, sign_in
 from support.emulator import FAST_HASHING
 from support.live_server import free_port, serve_in_thread
-
-PASSWORD = "a long enough password"
 
 
 @dataclass
@@ -150,18 +148,6 @@ def create_account_with_authenticator_app(page: Page, emulator: str) -> tuple[st
     return user_id, secret
 
 
-def sign_in(page: Page, user_id: str, secret: str) -> None:
-    page.fill("#user_id", user_id)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Enter your security code")
-    totp = pyotp.TOTP(secret)
-    # The code used at setup may still be current; a replayed step is refused, so wait for
-    # the next one rather than flake.
-    page.fill("#code", totp.at(int(time.time()) + 30))
-    page.click("button[type=submit]")
-
-
 def test_a_person_authorises_software_in_a_browser(
     page: Page, servers: TinyClient, tmp_path: Path
 ) -> None:
@@ -171,7 +157,7 @@ def test_a_person_authorises_software_in_a_browser(
     expect(page.locator("h1")).to_have_text("Authorise software to use HMRC's services")
     expect(page.locator("main")).to_contain_text("Tiny test client")
     page.click("#continue")
-    sign_in(page, user_id, secret)
+    sign_in(page, user_id, totp_secret=secret)
 
     expect(page.locator("h1")).to_have_text("We need to confirm your identity")
     page.check("#outcome-Success")
@@ -195,7 +181,7 @@ def test_a_person_does_not_grant_authority(page: Page, servers: TinyClient) -> N
 
     page.goto(f"{servers.base}/start")
     page.click("#continue")
-    sign_in(page, user_id, secret)
+    sign_in(page, user_id, totp_secret=secret)
     page.check("#outcome-Success")
     page.click("button[type=submit]")
     page.click("#deny")

@@ -20,6 +20,7 @@ from openmtd.emulator.gateway.accounts import AccountDetails, create_account
 from openmtd.emulator.settings import EmulatorSettings, sqlite_url
 from openmtd.emulator.storage import Account, AffinityGroup, Enrolment, StoredStatus
 from openmtd.emulator.web.app import create_app
+from support.browser import PASSWORD, sign_in
 from support.emulator import FAST_HASHING
 from support.live_server import serve_in_thread
 
@@ -41,7 +42,6 @@ except ImportError:  # the shared axe harness (tests/support/axe.py) not there y
         assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]
 
 
-PASSWORD = "a long enough password"
 NINO = "AA123456A"
 UTR = "1000057161"
 REDIRECT_URI = "http://localhost:9/callback"
@@ -91,13 +91,6 @@ def _heading(page: Page, text: str) -> None:
     assert_no_axe_violations(page)
 
 
-def _sign_in(page: Page, account: Account) -> None:
-    _heading(page, "Sign in to HMRC online services")
-    page.fill("#user_id", account.user_id)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_an_individual_signs_up_with_a_business_and_a_uk_property(
     page: Page, live: Live, tmp_path: Path
 ) -> None:
@@ -106,7 +99,7 @@ def test_an_individual_signs_up_with_a_business_and_a_uk_property(
     page.click("text=Sign up for Making Tax Digital for Income Tax")
     _heading(page, "Sign up for Making Tax Digital for Income Tax")
     page.click("#start")
-    _sign_in(page, account)
+    sign_in(page, account.user_id, axe=True)
 
     _heading(page, "When do you want to start using Making Tax Digital for Income Tax?")
     page.click("#continue")  # nothing chosen: the error summary
@@ -233,7 +226,7 @@ def test_a_voluntary_customer_opts_out_and_retrieve_itsa_status_shows_it(
             )
         )
     page.goto(f"{live.base}/reporting-obligations")
-    _sign_in(page, account)
+    sign_in(page, account.user_id, axe=True)
     _heading(page, "Your reporting obligations")
     expect(page.locator("#years")).to_contain_text("You report quarterly")
     page.click("#opt-out")

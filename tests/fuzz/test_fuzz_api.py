@@ -30,7 +30,7 @@ from urllib.parse import quote
 import pytest
 import schemathesis
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,10 +40,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from openmtd.emulator.adapters.db.tables import Base
 from openmtd.emulator.openapi import build_document
 from openmtd.emulator.storage import Enrolment
 from support.emulator import PASSWORD, REDIRECT_URI, EmulatorHarness, query_of
+from support.forms import fuzz_settings, row_counts
 
 MAX_EXAMPLES = 50
 #: Tables the gateway writes even for a refused call, by design, and browser sessions.
@@ -88,14 +88,7 @@ class FuzzWorld:
     counts: sa.Engine
 
     def rows(self) -> dict[str, int]:
-        with self.counts.connect() as connection:
-            return {
-                table.name: connection.execute(
-                    sa.select(sa.func.count()).select_from(table)
-                ).scalar_one()
-                for table in Base.metadata.sorted_tables
-                if table.name not in WRITTEN_WHEN_REFUSED
-            }
+        return row_counts(self.counts, WRITTEN_WHEN_REFUSED)
 
 
 def _user_tokens(emulator: EmulatorHarness, client_id: str, secret: str, user_id: str) -> Any:
@@ -328,18 +321,7 @@ def _envelope_problem(path: str, body: Any) -> str | None:
 
 @SCHEMA.parametrize()
 @SCHEMA.given(data=st.data())
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.data_too_large,
-    ],
-)
+@fuzz_settings(MAX_EXAMPLES, HealthCheck.filter_too_much)
 def test_fuzz(case: Any, data: st.DataObject, world: FuzzWorld) -> None:
     _steer(case, data, world)
     before = world.rows()

@@ -17,34 +17,25 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from openmtd.emulator.adapters.db.tables import Base
 from openmtd.emulator.storage import TwoStepMethod
+from support import forms
 from support.emulator import PASSWORD, REDIRECT_URI, EmulatorHarness, csrf_token, query_of
+from support.forms import around, fuzz_settings, post_hostile, row_counts, unharmed
 
 MAX_EXAMPLES = 25
-FUZZ = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-#: Written by design even when a request is refused.
-WRITTEN_WHEN_REFUSED = frozenset(
-    {"web_sessions", "gg_sign_in_attempts", "platform_rate_windows", "platform_header_feedback"}
-)
+FUZZ = fuzz_settings(MAX_EXAMPLES)
+#: Written by design even when a request is refused (the API platform's bookkeeping too).
+WRITTEN_WHEN_REFUSED = forms.WRITTEN_WHEN_REFUSED | {
+    "platform_rate_windows",
+    "platform_header_feedback",
+}
 SATS = "/individuals/self-assessment-test-support"
 NINO = "TC663795B"
 
@@ -56,9 +47,8 @@ class Number:
 
     literal: str
 
-
-def _around(middle: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    return st.builds(lambda a, m, b: a + m + b, st.text(max_size=4), middle, st.text(max_size=4))
+    def __str__(self) -> str:
+        return self.literal
 
 
 HUGE_INTEGERS = st.builds(
@@ -66,9 +56,9 @@ HUGE_INTEGERS = st.builds(
     st.sampled_from(["", "-"]),
     st.integers(19, 6000),
 )
-SURROGATES = _around(st.characters(categories=["Cs"]))
+SURROGATES = around(st.characters(categories=["Cs"]))
 OTHER_DIGITS = st.text(alphabet="０１２３４５６７８９٠١٢٣٤٥٦٧٨٩²é", min_size=1, max_size=8)
-CONTROL = _around(st.characters(categories=["Cc"]))
+CONTROL = around(st.characters(categories=["Cc"]))
 LONG = st.builds(lambda n, c: c * n, st.integers(5_000, 60_000), st.sampled_from("x9é"))
 TEXT = st.one_of(SURROGATES, OTHER_DIGITS, CONTROL, LONG)
 HOSTILE = st.one_of(TEXT, HUGE_INTEGERS)
@@ -100,16 +90,6 @@ def _json(document: object) -> bytes:
     return text.encode()
 
 
-def _form(fields: dict[str, object]) -> bytes:
-    """A urlencoded form: text as UTF-8 (a surrogate as the bytes UTF-8 would give it)."""
-
-    def encoded(value: object) -> str:
-        text = value.literal if isinstance(value, Number) else str(value)
-        return quote(text.encode("utf-8", "surrogatepass"))
-
-    return "&".join(f"{quote(name)}={encoded(value)}" for name, value in fields.items()).encode()
-
-
 # --- the world ---------------------------------------------------------------------------------
 @dataclass
 class World:
@@ -121,21 +101,10 @@ class World:
     counts: sa.Engine
 
     def rows(self) -> dict[str, int]:
-        with self.counts.connect() as connection:
-            return {
-                table.name: connection.execute(
-                    sa.select(sa.func.count()).select_from(table)
-                ).scalar_one()
-                for table in Base.metadata.sorted_tables
-                if table.name not in WRITTEN_WHEN_REFUSED
-            }
+        return row_counts(self.counts, WRITTEN_WHEN_REFUSED)
 
     def check(self, send: Callable[[], Any], *, must_refuse: bool = False) -> Any:
-        before = self.rows()
-        response = send()
-        assert response.status_code < 500, response.text
-        if 400 <= response.status_code < 500:
-            assert self.rows() == before, f"refused ({response.status_code}) but wrote"
+        response = unharmed(send, self.rows)
         if must_refuse:
             assert response.status_code == 400, response.text
         return response
@@ -443,14 +412,4 @@ FORMS: dict[str, tuple[Callable[[TestClient, World], str], dict[str, str]]] = {
 def test_forms_never_fail_on_hostile_fields(world: World, path: str, data: st.DataObject) -> None:
     reach, fields = FORMS[path]
     client = _fresh(world)
-    token = reach(client, world)
-    posted: dict[str, object] = {"csrf_token": token, **fields}
-    name = data.draw(st.sampled_from([*posted, "extra"]), label="field")
-    posted[name] = data.draw(HOSTILE, label="value")
-    world.check(
-        lambda: client.post(
-            path,
-            content=_form(posted),
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-    )
+    post_hostile(client, path, reach(client, world), fields, data, world.rows, HOSTILE)

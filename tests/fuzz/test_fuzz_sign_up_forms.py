@@ -12,65 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 import pytest
-import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from openmtd.emulator.adapters.db.tables import Base
 from openmtd.emulator.storage import Enrolment
 from support.emulator import EmulatorHarness, csrf_token
+from support.forms import fuzz_settings, post_hostile, row_counts
 from support.sign_up import BUSINESS, UTR, add_status, begin, person, sign_in, submit
 
 MAX_EXAMPLES = 20
-FUZZ = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-    ],
-)
-WRITTEN_WHEN_REFUSED = frozenset({"web_sessions", "gg_sign_in_attempts"})
-
-
-def _around(middle: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    return st.builds(lambda a, m, b: a + m + b, st.text(max_size=4), middle, st.text(max_size=4))
-
-
-HOSTILE = st.one_of(
-    _around(st.characters(categories=["Cs"])),
-    st.text(alphabet="０１２３４５６７８９٠١٢٣٤٥٦٧٨٩²é", min_size=1, max_size=8),
-    _around(st.characters(categories=["Cc"])),
-    st.builds(lambda n, c: c * n, st.integers(100, 20_000), st.sampled_from("x9é")),
-    st.builds(lambda n: "9" * n, st.integers(19, 3000)),
-    st.text(max_size=40),
-)
-
-
-def _form(fields: dict[str, str]) -> bytes:
-    def encoded(text: str) -> str:
-        return quote(text.encode("utf-8", "surrogatepass"))
-
-    return "&".join(f"{quote(name)}={encoded(value)}" for name, value in fields.items()).encode()
-
-
-def _rows(emulator: EmulatorHarness) -> dict[str, int]:
-    engine = emulator.services.store.engine
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(
-                sa.select(sa.func.count()).select_from(table)
-            ).scalar_one()
-            for table in Base.metadata.sorted_tables
-            if table.name not in WRITTEN_WHEN_REFUSED
-        }
+FUZZ = fuzz_settings(MAX_EXAMPLES)
 
 
 def _journey(client: TestClient) -> None:
@@ -176,15 +130,6 @@ def test_sign_up_forms_never_fail_on_hostile_fields(
     sign_in(client, who(emulator))
     reach(client)
     token = csrf_token(client.get(page).text)
-    posted: dict[str, str] = {"csrf_token": token, **fields}
-    name = data.draw(st.sampled_from([*posted, "extra"]), label="field")
-    posted[name] = data.draw(HOSTILE, label="value")
-    before = _rows(emulator)
-    response = client.post(
-        path,
-        content=_form(posted),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    post_hostile(
+        client, path, token, fields, data, lambda: row_counts(emulator.services.store.engine)
     )
-    assert response.status_code < 500, response.text
-    if 400 <= response.status_code < 500:
-        assert _rows(emulator) == before, f"refused ({response.status_code}) but wrote"

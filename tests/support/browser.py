@@ -11,16 +11,23 @@ Fixtures:
 - `page` (function): a page in a fresh browser context (own cookies and storage) per test.
 Tests that use either are marked `e2e` automatically and run after all other tests (see
 `pytest_collection_modifyitems` for why).
+
+Steps: `sign_in`, Government Gateway's sign-in as a person does it (user ID, password and, for
+an account with an authenticator app, the 2-step code).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from support.axe import assert_no_axe_violations
 
 #: Set to another Chromium (or Chrome) binary to use it instead of Debian's.
 CHROMIUM_ENV = "OPENMTD_CHROMIUM"
@@ -40,6 +47,10 @@ CHROMIUM_ARGS = [
 #: Per action (click, fill, wait_for_*): long enough for a loaded 2-core CI machine.
 DEFAULT_TIMEOUT_MS = 15_000
 _FIXTURES = frozenset({"browser", "page"})
+#: The password the browser tests give their accounts (long enough for the create-account page).
+PASSWORD = "a long enough password"
+SIGN_IN_HEADING = "Sign in to HMRC online services"
+TWO_STEP_HEADING = "Enter your security code"
 
 
 def chromium_path() -> Path:
@@ -95,3 +106,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if yes:
             item.add_marker(pytest.mark.e2e)
     items.sort(key=uses_browser.__getitem__)  # stable: keeps the order within each group
+
+
+def _submit(page: Page) -> None:
+    """Send the page's main form and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+
+
+def sign_in(
+    page: Page,
+    user_id: str,
+    password: str = PASSWORD,
+    *,
+    totp_secret: str | None = None,
+    axe: bool = False,
+) -> None:
+    """On Government Gateway's sign-in page: enter the user ID and password and, with
+    ``totp_secret`` (an authenticator app's), the 2-step code; ``axe`` checks each page first.
+
+    The code entered is the next step's (the emulator, as HMRC, accepts one step either side):
+    the current one may have just set the app up, and a step used once is refused.
+    """
+    expect(page.locator("h1")).to_have_text(SIGN_IN_HEADING)
+    if axe:
+        assert_no_axe_violations(page)
+    page.fill("#user_id", user_id)
+    page.fill("#password", password)
+    _submit(page)
+    if totp_secret is None:
+        return
+    expect(page.locator("h1")).to_have_text(TWO_STEP_HEADING)
+    if axe:
+        assert_no_axe_violations(page)
+    page.fill("#code", pyotp.TOTP(totp_secret).at(int(time.time()) + 30))
+    _submit(page)

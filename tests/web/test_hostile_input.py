@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from openmtd.emulator.adapters.db.tables import Base
 from openmtd.emulator.gateway.two_step import MAX_TWO_STEP_ATTEMPTS
 from openmtd.emulator.storage import TwoStepMethod
 from openmtd.emulator.web.forms import REFUSED_MESSAGE
 from support.emulator import PASSWORD, REDIRECT_URI, EmulatorHarness, csrf_token, query_of
+from support.forms import row_counts
 
 HUGE = "1" + "0" * 5000
 JSON = {"Content-Type": "application/json"}
@@ -31,14 +31,7 @@ def rows(emulator: EmulatorHarness) -> Iterator[Any]:
     engine = sa.create_engine(emulator.settings.database_url)
 
     def count() -> dict[str, int]:
-        with engine.connect() as connection:
-            return {
-                table.name: connection.execute(
-                    sa.select(sa.func.count()).select_from(table)
-                ).scalar_one()
-                for table in Base.metadata.sorted_tables
-                if table.name not in BOOKKEEPING
-            }
+        return row_counts(engine, BOOKKEEPING)
 
     yield count
     engine.dispose()
