@@ -1,16 +1,19 @@
 """The validator reuses the verdict on a header only where it cannot differ: the checks that
 are not listed as reading the clock give the same verdict at any time, a reused verdict is the
-one judged afresh, and a timestamp's verdict follows the clock for the same value."""
+one judged afresh, and a timestamp's verdict follows the clock for the same value, to the
+microsecond at the edges of its window."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from openmtd.emulator.platform.fraud_headers import spec, validate_headers
 from openmtd.emulator.platform.fraud_headers import validator as v
-from openmtd.emulator.platform.fraud_headers.checks import CHECKS, READS_CLOCK, Context
+from openmtd.emulator.platform.fraud_headers.checks import CHECKS, READS_CLOCK
+from openmtd.emulator.platform.fraud_headers.context import Context
 from openmtd.emulator.platform.fraud_headers.results import Findings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -63,16 +66,20 @@ def test_the_clock_readers_are_the_timestamps_and_multi_factor() -> None:
     assert {spec.PUBLIC_IP_TIMESTAMP, spec.LOCAL_IPS_TIMESTAMP, spec.MULTI_FACTOR} == READS_CLOCK
 
 
-def test_a_reused_verdict_is_the_verdict_judged_afresh() -> None:
+def _forget() -> None:
     for reused in (v._reused_header, v._reused_order, v._reused_cross):
         reused.cache_clear()
+    v._CLOCKED.clear()
+
+
+def test_a_reused_verdict_is_the_verdict_judged_afresh() -> None:
+    _forget()
     first = validate_headers(FULL_SET, now=NOW)
     again = validate_headers(FULL_SET, now=NOW)
     assert v._reused_header.cache_info().hits > 0
     assert again == first
     assert first.cross_validation  # the first hop's 'for' differs: judged, and kept
-    for reused in (v._reused_header, v._reused_order, v._reused_cross):
-        reused.cache_clear()
+    _forget()
     assert validate_headers(FULL_SET, now=NOW) == first
 
 
@@ -94,3 +101,26 @@ def test_long_values_are_judged_but_not_kept() -> None:
     kept = v._reused_header.cache_info().currsize
     validate_headers({**FULL_SET, "Gov-Vendor-Version": long_value + "c"}, now=NOW)
     assert v._reused_header.cache_info().currsize == kept
+
+
+def test_a_clock_reading_verdict_is_reused_only_while_it_holds() -> None:
+    ip_at = datetime(2026, 11, 26, 9, 58, 1, 250000, tzinfo=UTC)
+    mfa_at = datetime(2026, 11, 26, 9, 58, tzinfo=UTC)
+    tick = timedelta(microseconds=1)
+    edges = [
+        ip_at - timedelta(minutes=5),  # before it, the IP timestamp is in the future
+        ip_at + timedelta(hours=24),  # after it, more than 24 hours old
+        mfa_at - timedelta(minutes=5),  # before it, the MFA timestamp is in the future
+    ]
+    nows = [edge + delta for edge in edges for delta in (-tick, timedelta(0), tick)]
+    nows += [NOW, NOW - timedelta(days=3), NOW + timedelta(days=3)]
+    fresh = {}
+    for now in nows:
+        _forget()
+        fresh[now] = validate_headers(FULL_SET, now=now)
+    assert len({verdict.headers for verdict in fresh.values()}) > 2  # the edges do matter
+    _forget()
+    shuffled = nows * 3
+    random.Random(8).shuffle(shuffled)
+    for now in shuffled:
+        assert validate_headers(FULL_SET, now=now) == fresh[now], now

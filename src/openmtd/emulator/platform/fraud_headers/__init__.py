@@ -17,7 +17,11 @@ The modules follow the specification's seams:
   warning and switchable in one place; and the thresholds they use.
 - ``encoding``: reading percent-encoded lists and key-value structures (§3 "Encoding").
 - ``checks``: one check per header (§3.2).
-- ``validator``: the verdict on a request, and the cross-header check.
+- ``context``: what a check is given (the connection method, the clock) and the span of clock
+  readings its verdict holds for; the bounded store of such verdicts.
+- ``validator``: the verdict on a request, and the cross-header check. A header's verdict is
+  reused for the same value (bounded LRUs): always where its check does not read the clock,
+  and while the clock is in the span it holds for where it does.
 - ``results``: the verdict's shapes (HMRC's) and the findings collector.
 
 docs/emulator.md, "Fraud prevention headers", lists every rule and choice.

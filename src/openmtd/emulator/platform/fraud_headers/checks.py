@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
 from openmtd.emulator.platform.fraud_headers import choices as own
 from openmtd.emulator.platform.fraud_headers import spec
+from openmtd.emulator.platform.fraud_headers.context import Context
 from openmtd.emulator.platform.fraud_headers.encoding import (
     absent_keys,
     decoded_token,
@@ -43,22 +43,14 @@ _PORT: Final = re.compile(r"[0-9]{1,5}")
 _TIMEZONE: Final = re.compile(r"UTC[+-]([0-9]{2}):([0-9]{2})")
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What a check may need besides the value: the connection method and the clock."""
-
-    method: ConnectionMethod | None
-    now: datetime
-
-
 def _timestamp_window(moment: datetime, context: Context, findings: Findings) -> None:
-    if moment - context.now > own.FUTURE_TOLERANCE:
+    if context.ahead(moment, own.FUTURE_TOLERANCE):
         findings.add(
             own.TIMESTAMP_WINDOW,
             f"{format_timestamp(moment)} is in the future. Check the clock of the device that "
             f"collected it.",
         )
-    elif context.now - moment > own.MAX_TIMESTAMP_AGE:
+    elif context.older(moment, own.MAX_TIMESTAMP_AGE):
         findings.add(
             own.TIMESTAMP_WINDOW,
             f"{format_timestamp(moment)} is more than 24 hours old. Collect it immediately "
@@ -158,7 +150,7 @@ def check_multi_factor(value: str, context: Context, findings: Findings) -> None
                     f"{where}timestamp {show(stamp)} is not a UTC timestamp. Expected at least "
                     f"yyyy-MM-ddThh:mmZ, percent-encoded, e.g. 2021-11-21T13%3A23Z.",
                 )
-            elif moment - context.now > own.FUTURE_TOLERANCE:
+            elif context.ahead(moment, own.FUTURE_TOLERANCE):
                 # The timestamp records the last prompt, so only its future side is checked.
                 findings.add(
                     own.TIMESTAMP_WINDOW,
@@ -357,7 +349,8 @@ CHECKS: Final[dict[str, Check]] = {
 }
 
 #: The headers whose check reads the clock (a timestamp's window): their verdict can change
-#: from one call to the next for the same value, so the validator never reuses it.
+#: with the clock for the same value, so the validator reuses it only while the clock is in
+#: the span the check noted (:class:`Context`).
 READS_CLOCK: Final = frozenset(
     name for name, check in CHECKS.items() if check in (check_timestamp, check_multi_factor)
 )

@@ -10,7 +10,8 @@ from typing import Final
 
 from openmtd.emulator.platform.fraud_headers import choices as own
 from openmtd.emulator.platform.fraud_headers import spec
-from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, READS_CLOCK, Context
+from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, READS_CLOCK
+from openmtd.emulator.platform.fraud_headers.context import ClockedVerdicts, Context
 from openmtd.emulator.platform.fraud_headers.encoding import (
     PRINTABLE_ASCII,
     ip_or_text,
@@ -75,8 +76,10 @@ def validate_headers(headers: Mapping[str, str], *, now: datetime) -> Validation
     order = _reused_order if len(sent) <= _REUSED_NAMES else _names_in_order
     for name in order(sent, method):
         value = fraud.get(name)
-        if name in repeated or name in READS_CLOCK or (value and len(value) > _REUSED_LENGTH):
+        if name in repeated or (value and len(value) > _REUSED_LENGTH):
             results.append(_header(name, value, context, repeated=name in repeated))
+        elif name in READS_CLOCK:
+            results.append(_clocked_header(name, value, method, now))
         else:
             results.append(_reused_header(name, value, method))
     if scenario is not None:
@@ -167,6 +170,24 @@ def _reused_header(name: str, value: str | None, method: ConnectionMethod | None
     the name, the value and the connection method, so it is kept for the next call (clients
     send the same values call after call) in a bounded LRU (see :data:`_REUSED_HEADERS`)."""
     return _header(name, value, Context(method=method, now=_NO_CLOCK), repeated=False)
+
+
+_CLOCKED: Final = ClockedVerdicts(_REUSED_HEADERS)
+
+
+def _clocked_header(
+    name: str, value: str | None, method: ConnectionMethod | None, now: datetime
+) -> HeaderResult:
+    """:func:`_header` for a header whose check reads the clock: reused while the clock is in
+    the span its comparisons hold for, judged afresh (and kept) otherwise."""
+    key = (name, value, method)
+    kept = _CLOCKED.get(key, now)
+    if kept is not None:
+        return kept
+    context = Context(method=method, now=now)
+    result = _header(name, value, context, repeated=False)
+    _CLOCKED.put(key, result, context)
+    return result
 
 
 def _method_of(value: str | None) -> ConnectionMethod | None:
