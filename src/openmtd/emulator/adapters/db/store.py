@@ -158,7 +158,9 @@ class SqlStore:
     def transaction(self) -> Iterator[SqlTransaction]:
         # Not ``session.begin()``'s block: that refuses work after a ``commit()`` inside it, and
         # the API edge commits the rate-limit window before the handler runs, on one session.
-        with self._sessions() as session:
+        # The session is bound to one connection, taken from the pool once for the whole unit
+        # (once pinged, on PostgreSQL), not once per transaction.
+        with self.engine.connect() as connection, self._sessions(bind=connection) as session:
             try:
                 yield SqlTransaction(session)
             except BaseException:
