@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match
 
 from openmtd.emulator.web.api import PlainApiRoute
 from support.emulator import EmulatorHarness
@@ -47,3 +48,18 @@ def test_retrieve_itsa_status_is_served_for_get_only(emulator: EmulatorHarness) 
     answered = emulator.client.get(path, headers={"Accept": "application/vnd.hmrc.2.0+json"})
     assert answered.status_code == 401
     assert answered.json()["code"] == "MISSING_CREDENTIALS"
+
+
+def test_no_other_route_takes_retrieve_itsa_status_paths(emulator: EmulatorHarness) -> None:
+    # It is included first (web/app.py), after the static files' mount, so it is found at once:
+    # safe only while no other route takes its paths.
+    for method in ("GET", "POST", "HEAD"):
+        scope = {
+            "type": "http",
+            "method": method,
+            "path": "/individuals/person/itsa-status/AA123456A/2026-27",
+            "root_path": "",
+            "headers": [],
+        }
+        taking = [r for r in emulator.app.router.routes if r.matches(dict(scope))[0] != Match.NONE]
+        assert taking == [emulator.app.router.routes[1]], method
