@@ -114,7 +114,13 @@ EXPORTS = {
     "parse_callback",
     # rate limits and bulk reads
     "ApplicationRateLimiter",
+    "BulkItsaStatus",
+    "BulkItsaStatusSync",
+    "BulkProgress",
+    "ClientStatus",
     "RateLimit",
+    "bulk_itsa_status",
+    "bulk_itsa_status_sync",
 }
 
 

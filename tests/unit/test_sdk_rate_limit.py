@@ -3,6 +3,7 @@ that records what it is told, so no clock is involved)."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 import pytest
@@ -125,6 +126,14 @@ def test_the_backoff_starts_again_after_a_quiet_spell(monkeypatch: pytest.Monkey
     now[0] += 3.0 + 4.0  # the second backoff (2 s) ended more than max_backoff ago
     limiter.throttled(None)
     assert hold.extensions == [1.0, 2.0, 1.0]
+
+
+def test_a_task_waits_out_the_hold_too() -> None:
+    with ApplicationRateLimiter.in_memory(RateLimit(50)) as limiter:
+        limiter.throttled(0.2)
+        assert limiter.held_for() > 0
+        asyncio.run(limiter.acquire_async())
+        assert limiter.held_for() == 0
 
 
 def test_close_closes_once_and_repr_shows_no_store() -> None:

@@ -5,6 +5,14 @@ May import :mod:`openmtd.rules` value types; never :mod:`openmtd.emulator` or :m
 
 from openmtd.sdk._async_client import AsyncClient
 from openmtd.sdk._auth import ApplicationAuth, UserAuth
+from openmtd.sdk._bulk import (
+    BulkItsaStatus,
+    BulkItsaStatusSync,
+    BulkProgress,
+    ClientStatus,
+    bulk_itsa_status,
+    bulk_itsa_status_sync,
+)
 from openmtd.sdk._caller import Caller, CallerKind
 from openmtd.sdk._client import Client
 from openmtd.sdk._environment import PRODUCTION, SANDBOX, Environment
@@ -134,6 +142,9 @@ __all__: list[str] = [
     "AuthorizationDenied",
     "AuthorizationRequest",
     "BatchProcessDirect",
+    "BulkItsaStatus",
+    "BulkItsaStatusSync",
+    "BulkProgress",
     "Business",
     "BusinessDetails",
     "BusinessList",
@@ -142,6 +153,7 @@ __all__: list[str] = [
     "Checkpoint",
     "CheckpointList",
     "Client",
+    "ClientStatus",
     "Conflict",
     "CreatedRequest",
     "DesktopAppDirect",
@@ -221,6 +233,8 @@ __all__: list[str] = [
     "WebAppViaServer",
     "WebRequest",
     "WindowSize",
+    "bulk_itsa_status",
+    "bulk_itsa_status_sync",
     "parse_callback",
     "validate_fraud_headers",
 ]
