@@ -41,10 +41,16 @@ APIS: dict[str, str] = {
     "self-assessment-individual-details-2.0": "2.0/application.yaml",
     "self-assessment-test-support-1.0": "1.0/application.yaml",
     "create-test-user-1.0": "1.0/application.yaml",
+    "agent-authorisation-1.0": "1.0/application.yaml",
+    "agent-authorisation-2.0": "2.0/application.yaml",
 }
+#: Where an API's files are when the folder is not its name (one folder, two versions).
+FOLDERS: dict[str, str] = {"agent-authorisation-2.0": "agent-authorisation-1.0"}
 ITSA = "self-assessment-individual-details-2.0"
 SATS = "self-assessment-test-support-1.0"
 CTU = "create-test-user-1.0"
+AAPI1 = "agent-authorisation-1.0"
+AAPI2 = "agent-authorisation-2.0"
 
 #: Defects in HMRC's files, corrected on load: (file under hmrc-oas, JSON pointer) → value.
 ERRATA: dict[tuple[str, str], tuple[Any, str]] = {
@@ -67,6 +73,19 @@ ERRATA: dict[tuple[str, str], tuple[Any, str]] = {
     ),
 }
 
+for _version in ("1.0", "2.0"):
+    ERRATA[
+        (
+            f"agent-authorisation-1.0/{_version}/application.yaml",
+            "/components/schemas/AgentsInvitationsResponse/properties/service/items",
+        )
+    ] = (
+        {"type": "string", "enum": ["MTD-IT", "MTD-VAT"]},
+        "The items are oneOf two schemas that are each just a string (ITSAService, "
+        "VATService), so every service matches both and no answer can be valid; meant as "
+        "one of the two names.",
+    )
+
 #: YAML files HMRC's YAML does not parse as written: (file under hmrc-oas) → (what is replaced
 #: on load, by what, why).
 TEXT_ERRATA: dict[str, tuple[str, str, str]] = {
@@ -80,12 +99,47 @@ TEXT_ERRATA: dict[str, tuple[str, str, str]] = {
 
 #: Where the emulator's message is not HMRC's OAS example, on purpose: (API, code) → why.
 DEVIATIONS: dict[tuple[str, str], tuple[str, str]] = {
+    **{
+        (api, "INTERNAL_SERVER_ERROR"): (
+            "An internal server error occurred",
+            "The platform's one 500 for every API (never driven here, UNDRIVEN).",
+        )
+        for api in ("agent-authorisation-1.0", "agent-authorisation-2.0")
+    },
     (ITSA, "CLIENT_NOT_MTD_ENROLLED"): (
         "The client does not have an active MTD enrolment",
         "HMRC's service code sends the message without the full stop its OAS example has "
         "(hmrc-wire-facts.md §1.6); the emulator answers what the service sends.",
     ),
 }
+
+#: Error examples HMRC lists that the emulator cannot be driven to answer: (API, code) → why.
+UNDRIVEN: dict[tuple[str, str], str] = {
+    **{
+        (api, code): why
+        for api in (AAPI1, AAPI2)
+        for code, why in {
+            "VAT_REG_DATE_DOES_NOT_MATCH": "The emulator holds no VAT customers, so a VAT "
+            "request is CLIENT_REGISTRATION_NOT_FOUND (docs/emulator.md).",
+            "VAT_CLIENT_INSOLVENT": "The emulator holds no VAT customers.",
+            "ALREADY_BEING_PROCESSED": "HMRC's lock against two identical requests at once; the "
+            "emulator's transactions make the second a DUPLICATE_AUTHORISATION_REQUEST.",
+            "INTERNAL_SERVER_ERROR": "No input makes the emulator fail.",
+        }.items()
+    },
+    **{
+        (AAPI2, f"PUT /agents/{{arn}}/deauthorise-client {code}"): "HMRC's de-authorise reuses "
+        "the relationship check's 400s; its body has no knownFact, so no known-fact fault."
+        for code in ("POSTCODE_FORMAT_INVALID", "VAT_REG_DATE_FORMAT_INVALID")
+    },
+}
+
+
+def undriven(api: str, operation_id: str, code: str) -> bool:
+    """Whether HMRC's error example for ``code`` on the operation is one the emulator cannot
+    be driven to answer (:data:`UNDRIVEN`)."""
+    return (api, code) in UNDRIVEN or (api, f"{operation_id} {code}") in UNDRIVEN
+
 
 #: Fields the emulator sends or documents that HMRC's schema leaves out: (API, schema
 #: path) → why. ``*`` is any HMRC API; paths are as :func:`flatten` writes them.
@@ -236,7 +290,7 @@ class Node:
 
 def hmrc_api(folder: str) -> Node:
     """The root of one of HMRC's APIs."""
-    path = HMRC_OAS / folder / APIS[folder]
+    path = HMRC_OAS / FOLDERS.get(folder, folder) / APIS[folder]
     if not path.exists():
         pytest.fail(f"HMRC's OAS files are missing: {path} (tests/conformance/hmrc-oas)")
     uri = path.as_uri()

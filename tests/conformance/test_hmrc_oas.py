@@ -29,6 +29,8 @@ from openmtd.emulator.storage import Enrolment
 from support.emulator import PASSWORD, REDIRECT_URI, EmulatorHarness, query_of
 
 from .hmrc_oas import (
+    AAPI1,
+    AAPI2,
     CTU,
     DEVIATIONS,
     ERRATA,
@@ -48,6 +50,7 @@ from .hmrc_oas import (
     operation,
     operations,
     schema_errors,
+    undriven,
 )
 
 ITSA_PATH = "/individuals/person/itsa-status/{nino}/{taxYear}"
@@ -100,14 +103,14 @@ class World:
     user_token: str
     app_token: str
 
-    def user_token_for(self, user_id: str) -> str:
+    def user_token_for(self, user_id: str, scope: str = SCOPES) -> str:
         client = self.emulator.client
         grant = client.post(
             "/emulator/oauth/grant",
             json={
                 "clientId": self.client_id,
                 "redirectUri": REDIRECT_URI,
-                "scope": SCOPES,
+                "scope": scope,
                 "userId": user_id,
                 "password": PASSWORD,
             },
@@ -685,6 +688,469 @@ def _services(w: World) -> Response:
     return w.ctu("GET", "services")
 
 
+# Agent Authorisation (v1.0 and v2.0) -------------------------------------------------------
+AGENT_SCOPES = (
+    "read:sent-invitations write:sent-invitations write:cancel-invitations "
+    "read:check-relationship write:relationships"
+)
+AA_ARN = "TARN0000001"
+AA_CLIENT = "JG123456C"
+AA_POSTCODE = "SW1A 2AA"
+INVITATIONS = "/agents/{arn}/invitations"
+INVITATION = INVITATIONS + "/{invitationId}"
+RELATIONSHIPS = "/agents/{arn}/relationships"
+DEAUTHORISE = "/agents/{arn}/deauthorise-client"
+NO_ID = "ABERULMHCKKW3"
+
+
+class _Agency:
+    """An agency, its token and a client HMRC knows, in a conformance world."""
+
+    def __init__(self, w: World, version: str) -> None:
+        from openmtd.emulator.storage import AffinityGroup
+        from support.agents import person
+
+        self.w, self.accept = w, f"application/vnd.hmrc.{version}+json"
+        agency = w.emulator.account(
+            affinity_group=AffinityGroup.AGENT,
+            enrolments=(Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", AA_ARN),),
+            email="agency@example.test",
+        )
+        self.token = w.user_token_for(agency.user_id, AGENT_SCOPES)
+        person(w.emulator, AA_CLIENT, signed_up=True, number=9, email="aa@example.test")
+
+    def call(self, method: str, path: str, **options: Any) -> Response:
+        return self.w.call(
+            method, path.format(arn=AA_ARN), accept=self.accept, token=self.token, **options
+        )
+
+    def body(self, **changes: Any) -> dict[str, Any]:
+        body = {
+            "service": "MTD-IT",
+            "clientType": "personal",
+            "clientIdType": "ni",
+            "clientId": AA_CLIENT,
+            "knownFact": AA_POSTCODE,
+        }
+        body.update(changes)
+        return {k: v for k, v in body.items() if v is not None}
+
+    def create(self, **changes: Any) -> Response:
+        return self.call("POST", INVITATIONS, json=self.body(**changes))
+
+    def created(self, **changes: Any) -> str:
+        response = self.create(**changes)
+        assert response.status_code == 204, response.text
+        return str(response.headers["location"].rsplit("/", 1)[1])
+
+    def accepted(self) -> str:
+        invitation_id = self.created()
+        accepted = self.w.emulator.client.put(
+            f"/agent-authorisation-test-support/invitations/{invitation_id}",
+            headers={"Accept": "application/vnd.hmrc.1.0+json"},
+        )
+        assert accepted.status_code == 204
+        return invitation_id
+
+
+def _aa_case(
+    api: str,
+    method: str,
+    path: str,
+    name: str,
+    status: int,
+    code: str | None,
+    drive: Callable[[_Agency], Response],
+    *,
+    raw_world: bool = False,
+) -> None:
+    version = "1.0" if api == AAPI1 else "2.0"
+
+    def run(w: World) -> Response:
+        return drive(_Agency(w, version))
+
+    CASES.append(Case(api, method, path.replace(NO_ID, "{invitationId}"), name, status, code, run))
+
+
+def _token(w: World, account: Any) -> str:
+    """A token for ``account`` with the agent scopes, granted as the journey grants (an Agent
+    without an agent services account cannot pass the grant pages)."""
+    from openmtd.emulator.oauth import journey
+    from openmtd.emulator.oauth.authorize import AuthorizeRequest
+
+    request = AuthorizeRequest(
+        client_id=w.client_id,
+        redirect_uri=REDIRECT_URI,
+        scopes=tuple(AGENT_SCOPES.split()),
+        state=None,
+        code_challenge=None,
+        code_challenge_method=None,
+    )
+    services = w.emulator.services
+    with services.store.transaction() as tx:
+        redirect = journey.grant(tx, request, account, services.clock.now_in(tx))
+    tokens = w.emulator.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "client_id": w.client_id,
+            "client_secret": w.client_secret,
+            "redirect_uri": REDIRECT_URI,
+            "code": redirect.code,
+        },
+    )
+    assert tokens.status_code == 200, tokens.text
+    return str(tokens.json()["access_token"])
+
+
+def _not_agent(a: _Agency, method: str, path: str) -> Response:
+    individual = a.w.emulator.account(email="individual@example.test")
+    token = _token(a.w, individual)
+    return a.w.call(method, path.format(arn=AA_ARN), accept=a.accept, token=token, json={})
+
+
+def _not_subscribed(a: _Agency, method: str, path: str) -> Response:
+    from openmtd.emulator.storage import AffinityGroup
+
+    bare = a.w.emulator.account(affinity_group=AffinityGroup.AGENT, email="bare@example.test")
+    token = _token(a.w, bare)
+    return a.w.call(method, path.format(arn=AA_ARN), accept=a.accept, token=token, json={})
+
+
+def _ghost(a: _Agency, method: str, path: str) -> Response:
+    from openmtd.emulator.storage import AffinityGroup
+
+    ghost = a.w.emulator.account(
+        affinity_group=AffinityGroup.AGENT,
+        enrolments=(Enrolment("HMRC-AS-AGENT", "AgentReferenceNumber", "AARN0000002"),),
+        email="ghost-agent@example.test",
+    )
+    token = _token(a.w, ghost)
+    database = urlsplit(a.w.emulator.settings.database_url).path.lstrip("/")
+    with sqlite3.connect("/" + database if not database.startswith("/") else database) as db:
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.execute("DELETE FROM gg_accounts WHERE user_id = ?", (ghost.user_id,))
+    return a.w.call(method, path.format(arn=AA_ARN), accept=a.accept, token=token, json={})
+
+
+def _accept_missing(a: _Agency, method: str, path: str) -> Response:
+    client = a.w.emulator.new_client()
+    client.headers.pop("accept", None)
+    return client.request(method, path.format(arn=AA_ARN), json={})
+
+
+def _aa_common(api: str, method: str, template: str, *, body: bool) -> None:
+    path = template.replace("{invitationId}", NO_ID)
+
+    def with_accept(accept: str) -> Callable[[_Agency], Response]:
+        return lambda a: a.w.call(method, path.format(arn=AA_ARN), accept=accept, json={})
+
+    _aa_case(
+        api,
+        method,
+        path,
+        "missing Accept",
+        406,
+        "ACCEPT_HEADER_INVALID",
+        lambda a: _accept_missing(a, method, path),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "invalid Accept",
+        406,
+        "ACCEPT_HEADER_INVALID",
+        with_accept("application/json"),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "unsupported version",
+        400,
+        "BAD_REQUEST",
+        with_accept("application/vnd.hmrc.9.0+json"),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "token's person gone",
+        401,
+        "UNAUTHORIZED",
+        lambda a: _ghost(a, method, path),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "an individual",
+        403,
+        "NOT_AN_AGENT",
+        lambda a: _not_agent(a, method, path),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "no agent services account",
+        403,
+        "AGENT_NOT_SUBSCRIBED",
+        lambda a: _not_subscribed(a, method, path),
+    )
+    _aa_case(
+        api,
+        method,
+        path,
+        "another ARN",
+        403,
+        "NO_PERMISSION_ON_AGENCY",
+        lambda a: a.w.call(
+            method, path.format(arn="AARN0000002"), accept=a.accept, token=a.token, json={}
+        ),
+    )
+    if body:
+        _aa_case(
+            api,
+            method,
+            path,
+            "not JSON",
+            400,
+            "BAD_REQUEST",
+            lambda a: a.call(
+                method, path, content=b"{", headers={"Content-Type": "application/json"}
+            ),
+        )
+
+
+def _aa_body_errors(api: str, method: str, path: str, base: dict[str, Any]) -> None:
+    vat = {"service": "MTD-VAT", "clientIdType": "vrn", "clientId": "101747696"}
+    cases: list[tuple[str, str, dict[str, Any]]] = [
+        ("SERVICE_NOT_SUPPORTED", "service", {"service": "MTD-CT"}),
+        ("AGENT_TYPE_NOT_SUPPORTED", "agentType", {"agentType": "boss"}),
+        ("CLIENT_ID_FORMAT_INVALID", "clientId", {"clientId": "X1"}),
+        ("CLIENT_ID_DOES_NOT_MATCH_SERVICE", "a VRN", {"clientId": "101747696"}),
+    ]
+    if "knownFact" in base:
+        cases += [
+            ("POSTCODE_FORMAT_INVALID", "postcode", {"knownFact": "NOPE"}),
+            ("VAT_REG_DATE_FORMAT_INVALID", "VAT date", {**vat, "knownFact": "2007"}),
+        ]
+    if "clientType" in base:
+        cases.append(("CLIENT_TYPE_NOT_SUPPORTED", "clientType", {"clientType": "business"}))
+    for code, name, changes in cases:
+        body = {**base, **changes}
+        _aa_case(
+            api, method, path, name, 400, code, lambda a, body=body: a.call(method, path, json=body)
+        )
+
+
+_FULL: dict[str, Any] = {
+    "service": "MTD-IT",
+    "clientType": "personal",
+    "clientIdType": "ni",
+    "clientId": AA_CLIENT,
+    "knownFact": AA_POSTCODE,
+}
+_CHECK = {k: v for k, v in _FULL.items() if k != "clientType"}
+for _api in (AAPI1, AAPI2):
+    _aa_common(_api, "post", INVITATIONS, body=True)
+    _aa_common(_api, "get", INVITATIONS, body=False)
+    _aa_common(_api, "get", INVITATION, body=False)
+    _aa_common(_api, "delete", INVITATION, body=False)
+    _aa_common(_api, "post", RELATIONSHIPS, body=True)
+    _aa_body_errors(_api, "post", INVITATIONS, _FULL)
+    _aa_body_errors(
+        _api, "post", RELATIONSHIPS, {k: v for k, v in _FULL.items() if k != "clientType"}
+    )
+    _aa_case(_api, "post", INVITATIONS, "HMRC's example", 204, None, lambda a: a.create())
+    _aa_case(
+        _api,
+        "post",
+        INVITATIONS,
+        "supporting",
+        204,
+        None,
+        lambda a: a.create(agentType="supporting"),
+    )
+    _aa_case(
+        _api,
+        "post",
+        INVITATIONS,
+        "unknown client",
+        403,
+        "CLIENT_REGISTRATION_NOT_FOUND",
+        lambda a: a.create(clientId="JK123456A"),
+    )
+    _aa_case(
+        _api,
+        "post",
+        INVITATIONS,
+        "postcode",
+        403,
+        "POSTCODE_DOES_NOT_MATCH",
+        lambda a: a.create(knownFact="LS1 4AP"),
+    )
+    _aa_case(
+        _api,
+        "post",
+        INVITATIONS,
+        "duplicate",
+        403,
+        "DUPLICATE_AUTHORISATION_REQUEST",
+        lambda a: (a.created(), a.create())[1],
+    )
+    _aa_case(
+        _api,
+        "post",
+        INVITATIONS,
+        "already authorised",
+        403,
+        "ALREADY_AUTHORISED",
+        lambda a: (a.accepted(), a.create())[1],
+    )
+    _aa_case(_api, "get", INVITATIONS, "none", 204, None, lambda a: a.call("GET", INVITATIONS))
+    _aa_case(
+        _api,
+        "get",
+        INVITATIONS,
+        "pending and accepted",
+        200,
+        None,
+        lambda a: (a.accepted(), a.created(agentType="supporting"), a.call("GET", INVITATIONS))[2],
+    )
+    _aa_case(
+        _api,
+        "get",
+        INVITATION,
+        "pending",
+        200,
+        None,
+        lambda a: a.call("GET", INVITATIONS + "/" + a.created()),
+    )
+    _aa_case(
+        _api,
+        "get",
+        INVITATION,
+        "accepted",
+        200,
+        None,
+        lambda a: a.call("GET", INVITATIONS + "/" + a.accepted()),
+    )
+    _aa_case(
+        _api,
+        "get",
+        INVITATION,
+        "unknown",
+        404,
+        "INVITATION_NOT_FOUND",
+        lambda a: a.call("GET", INVITATIONS + "/" + NO_ID),
+    )
+    _aa_case(
+        _api,
+        "delete",
+        INVITATION,
+        "cancelled",
+        204,
+        None,
+        lambda a: a.call("DELETE", INVITATIONS + "/" + a.created()),
+    )
+    _aa_case(
+        _api,
+        "delete",
+        INVITATION,
+        "answered",
+        403,
+        "INVALID_INVITATION_STATUS",
+        lambda a: a.call("DELETE", INVITATIONS + "/" + a.accepted()),
+    )
+    _aa_case(
+        _api,
+        "delete",
+        INVITATION,
+        "unknown",
+        404,
+        "INVITATION_NOT_FOUND",
+        lambda a: a.call("DELETE", INVITATIONS + "/" + NO_ID),
+    )
+    _aa_case(
+        _api,
+        "delete",
+        INVITATION,
+        "malformed ID",
+        400,
+        "BAD_REQUEST",
+        lambda a: a.call("DELETE", INVITATIONS + "/NOPE"),
+    )
+    _aa_case(
+        _api,
+        "get",
+        INVITATION,
+        "malformed ID",
+        400,
+        "BAD_REQUEST",
+        lambda a: a.call("GET", INVITATIONS + "/NOPE"),
+    )
+    _aa_case(
+        _api,
+        "post",
+        RELATIONSHIPS,
+        "authorised",
+        204,
+        None,
+        lambda a: (a.accepted(), a.call("POST", RELATIONSHIPS, json=_CHECK))[1],
+    )
+    _aa_case(
+        _api,
+        "post",
+        RELATIONSHIPS,
+        "not authorised",
+        404,
+        "RELATIONSHIP_NOT_FOUND",
+        lambda a: a.call("POST", RELATIONSHIPS, json=_CHECK),
+    )
+    _aa_case(
+        _api,
+        "post",
+        RELATIONSHIPS,
+        "unknown client",
+        403,
+        "CLIENT_REGISTRATION_NOT_FOUND",
+        lambda a: a.call("POST", RELATIONSHIPS, json={**_CHECK, "clientId": "JK123456A"}),
+    )
+    _aa_case(
+        _api,
+        "post",
+        RELATIONSHIPS,
+        "postcode",
+        403,
+        "POSTCODE_DOES_NOT_MATCH",
+        lambda a: a.call("POST", RELATIONSHIPS, json={**_CHECK, "knownFact": "LS1 4AP"}),
+    )
+_DEAUTH = {k: v for k, v in _FULL.items() if k != "knownFact"}
+_aa_common(AAPI2, "put", DEAUTHORISE, body=True)
+_aa_body_errors(AAPI2, "put", DEAUTHORISE, _DEAUTH)
+_aa_case(
+    AAPI2,
+    "put",
+    DEAUTHORISE,
+    "ended",
+    204,
+    None,
+    lambda a: (a.accepted(), a.call("PUT", DEAUTHORISE, json=_DEAUTH))[1],
+)
+_aa_case(
+    AAPI2,
+    "put",
+    DEAUTHORISE,
+    "none held",
+    403,
+    "NO_RELATIONSHIP",
+    lambda a: a.call("PUT", DEAUTHORISE, json=_DEAUTH),
+)
+
+
 # --- the tests ------------------------------------------------------------------------------
 def test_every_error_hmrc_lists_is_driven() -> None:
     """Each error example in HMRC's OAS (per operation, status and code) has a case here."""
@@ -694,6 +1160,7 @@ def test_every_error_hmrc_lists_is_driven() -> None:
         for op in operations()
         for status, name, code, _ in op.error_examples()
         if (op.api, op.method, op.path, status, code) not in driven
+        and not undriven(op.api, op.id, code)
     ]
     assert missing == []
 
@@ -719,9 +1186,13 @@ def test_response_conforms_to_hmrc_oas(world: World, drive: Case) -> None:
         return
     body = response.json()
     assert body["code"] == drive.code, body
-    for status, _, code, message in op.error_examples():
-        if (status, code) == (drive.status, drive.code):
-            assert body["message"] == expected_message(drive.api, code, message), body
+    # A code may have several examples (HMRC's two ACCEPT_HEADER_INVALID messages): one fits.
+    messages = {
+        expected_message(drive.api, code, message)
+        for status, _, code, message in op.error_examples()
+        if (status, code) == (drive.status, drive.code)
+    }
+    assert not messages or body["message"] in messages, body
 
 
 def test_default_scenario_answers_hmrcs_example(world: World) -> None:
@@ -818,7 +1289,12 @@ def test_emulator_document_agrees_with_hmrc(document: Node, op: Operation) -> No
         if bool(parameter.value.get("required")) != bool(mine.value.get("required")):
             problems.append(f"parameter {where} {name}: required differs")
         their_enum = parameter["schema"].value.get("enum") if parameter.get("schema") else None
-        if their_enum is not None and mine["schema"].value.get("enum") != their_enum:
+        our_enum = mine["schema"].value.get("enum")
+        if where == "header" and name == "accept" and their_enum and our_enum:
+            # One document for every version the emulator serves: HMRC's is among ours.
+            if not set(their_enum) <= set(our_enum):
+                problems.append(f"parameter {where} {name}: enum lacks HMRC's {their_enum}")
+        elif their_enum is not None and our_enum != their_enum:
             problems.append(f"parameter {where} {name}: enum differs from HMRC's {their_enum}")
 
     # Security: the same scheme kind and scopes.
@@ -872,18 +1348,18 @@ def test_emulator_document_agrees_with_hmrc(document: Node, op: Operation) -> No
             op.api, f"{status}", flatten(their_schema), flatten(our_schema), error=status >= 400
         )
         content = mine["content"]["application/json"]
-        our_examples = {
-            example["value"].value["code"]: example["value"].value
-            for _, example in (content.get("examples") or Node({}, "")).items()
-            if isinstance(example["value"].value, dict) and "code" in example["value"].value
-        }
+        our_examples: dict[str, set[str]] = {}
+        for _, example in (content.get("examples") or Node({}, "")).items():
+            value = example["value"].value
+            if isinstance(value, dict) and "code" in value:
+                our_examples.setdefault(value["code"], set()).add(value["message"])
         for example_status, _, code, message in op.error_examples():
-            if example_status != status:
+            if example_status != status or undriven(op.api, op.id, code):
                 continue
             if code not in our_examples:
                 problems.append(f"{status} {code} has no example")
-            elif our_examples[code]["message"] != expected_message(op.api, code, message):
-                problems.append(f"{status} {code}: message {our_examples[code]['message']!r}")
+            elif expected_message(op.api, code, message) not in our_examples[code]:
+                problems.append(f"{status} {code}: messages {sorted(our_examples[code])!r}")
         # Every example the emulator documents validates against HMRC's schema.
         for name, example in (content.get("examples") or Node({}, "")).items():
             problems += [
