@@ -121,7 +121,14 @@ def _operation(
     all_parameters = [*parameters, _accept(endpoint.versions)]
     if endpoint.access is not Access.OPEN:
         all_parameters.append(_authorization_parameter(endpoint))
-    specs = [*_ACCEPT_ERRORS, *errors_, *_gateway(endpoint), platform.INTERNAL_SERVER_ERROR]
+    specs = [
+        *_ACCEPT_ERRORS,
+        *errors_,
+        *_gateway(endpoint),
+        # A path the router cannot match (a parameter it cannot take) is the gateway's 404.
+        platform.MATCHING_RESOURCE_NOT_FOUND,
+        platform.INTERNAL_SERVER_ERROR,
+    ]
     responses: JSON = {str(status): response for status, response in success.items()}
     responses.update(_error_responses((), extra_examples=_named(specs)))
     operation: JSON = {
@@ -368,7 +375,6 @@ def agent_authorisation_paths() -> dict[str, JSON]:
                     *_BODY,
                     *_CALLER,
                     e.NO_RELATIONSHIP,
-                    platform.MATCHING_RESOURCE_NOT_FOUND,
                 ],
             )
         },
