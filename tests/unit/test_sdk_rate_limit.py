@@ -66,17 +66,17 @@ def test_a_bad_application_name_is_refused(application: object) -> None:
 def test_the_default_is_hmrcs_three_per_second() -> None:
     limit = RateLimit()
     assert limit.requests_per_second == 3
-    # one request at most every 333 ms, and never four within 1 s + 15 ms
-    assert [(r.limit, r.interval) for r in limit.rates()] == [(1, 332), (3, 1014)]
+    # one request at most every 333 ms, and never four within 1 s + 10 ms
+    assert [(r.limit, r.interval) for r in limit.rates()] == [(1, 331), (3, 1009)]
 
 
 @pytest.mark.parametrize(
     ("per_second", "rates"),
     [
         (1, [(1, 999)]),
-        (2, [(1, 499), (2, 999)]),
-        (50, [(5, 99), (50, 999)]),
-        (1000, [(100, 99), (1000, 999)]),
+        (2, [(1, 498), (2, 999)]),
+        (50, [(5, 98), (50, 999)]),
+        (1000, [(100, 98), (1000, 999)]),
     ],
 )
 def test_the_rates_spread_each_second(per_second: int, rates: list[tuple[int, int]]) -> None:

@@ -14,10 +14,13 @@ Two sliding-window rates give that (pyrate-limiter's SlidingWindowLog, one entry
 - ``Rate(N, 999 + margin_ms)``: pyrate-limiter admits the next request 1 ms after an entry
   leaves the window (its lower bound is inclusive), so requests *i* and *i + N* are always at
   least 1000 ms + margin apart.
-- ``Rate(k, 1000·k/N - 1)`` with ``k = N // 10`` (at least 1): the N requests of a second are
-  spread in ten small groups instead of one burst. A burst of N queues at the server, and the
-  last of the burst arrives later than the first by the whole queue: that spread is the delay
-  variation the margin must cover. Small groups keep it to a few milliseconds.
+- ``Rate(k, 1000·k/N - 2)`` with ``k = N // 10`` (at least 1): the N requests of a second are
+  spread in ten small groups instead of one burst (- 2: the inclusive bound's 1 ms and the 1 ms
+  the limiter adds to each wait bring a group's slot back to 1000·k/N, so this rate never
+  paces slower than N a second and the window above decides). A burst of N queues at the
+  server, and the last of the burst arrives later than the first by the whole queue: that
+  spread is the delay variation the margin must cover. Small groups keep it to a few
+  milliseconds.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class RateLimit:
     - ``requests_per_second``: the application's limit (HMRC's default is 3; the emulator's
       is the application's ``rateLimitPerSecond``). A whole number from 1 to 1000.
     - ``margin``: seconds added to each one-second window, covering how much the delay from
-      "may send" to "counted by HMRC" varies between requests (default 15 ms; the rate paced is
+      "may send" to "counted by HMRC" varies between requests (default 10 ms; the rate paced is
       N per 1 s + margin).
     - ``backoff`` / ``max_backoff``: after a 429 without ``Retry-After``, every caller waits
       ``backoff`` seconds, doubling for each further 429 that follows a wait, up to
@@ -58,7 +61,7 @@ class RateLimit:
     """
 
     requests_per_second: int = DEFAULT_REQUESTS_PER_SECOND
-    margin: float = 0.015
+    margin: float = 0.010
     backoff: float = 1.0
     max_backoff: float = 60.0
 
@@ -94,4 +97,4 @@ class RateLimit:
         group = max(1, per_second // 10)
         if group >= per_second:  # one request a second: the window alone spreads them
             return [window]
-        return [Rate(group, 1000 * group // per_second - 1), window]
+        return [Rate(group, 1000 * group // per_second - 2), window]
