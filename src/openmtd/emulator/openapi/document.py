@@ -7,7 +7,6 @@ import copy
 import functools
 
 from openmtd.emulator.oauth.scopes import SCOPES
-from openmtd.emulator.openapi.agents import agent_control_paths
 from openmtd.emulator.openapi.agent_authorisation import (
     TAG_AATS,
     TAG_AGENT_AUTHORISATION,
@@ -15,6 +14,7 @@ from openmtd.emulator.openapi.agent_authorisation import (
     agent_authorisation_paths,
     agent_authorisation_schemas,
 )
+from openmtd.emulator.openapi.agents import agent_control_paths
 from openmtd.emulator.openapi.annual_review import annual_review_paths, annual_review_schemas
 from openmtd.emulator.openapi.business_details import (
     TAG_BUSINESS_DETAILS,
