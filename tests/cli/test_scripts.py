@@ -67,8 +67,13 @@ def test_install_without_system_packages_says_which_tests_cannot_run_only_if_tru
         *([] if os.access("/usr/bin/chromium", os.X_OK) else ["chromium"]),
         "fonts-liberation",
         *([] if _have_pg_server() else ["postgresql"]),
+        *([] if os.access("/usr/bin/redis-server", os.X_OK) else ["redis-server"]),
     ]
-    markers = [*(["postgres"] if "postgresql" in missing else []), "e2e"]
+    markers = [
+        *(["postgres"] if "postgresql" in missing else []),
+        *(["redis"] if "redis-server" in missing else []),
+        "e2e",
+    ]
     assert (
         f"system packages: skipped (OPENMTD_SKIP_SYSTEM_PACKAGES=1); {' '.join(missing)} "
         f"missing, so the {' and '.join(markers)} tests will fail (scripts/test -m "
@@ -76,17 +81,23 @@ def test_install_without_system_packages_says_which_tests_cannot_run_only_if_tru
     ) in result.stdout
 
 
-# It needs what the postgres and e2e tests need, so it runs (and is left out) with them.
+# It needs what the postgres, redis and e2e tests need, so it runs (and is left out) with them.
 @pytest.mark.postgres
+@pytest.mark.redis
 @pytest.mark.e2e
 def test_install_without_system_packages_that_are_all_there_warns_of_nothing(venv: Path) -> None:
-    if not (os.access("/usr/bin/chromium", os.X_OK) and _have_pg_server() and _have_fonts()):
-        pytest.fail("needs chromium, fonts-liberation and PostgreSQL: run scripts/install")
+    if not (
+        os.access("/usr/bin/chromium", os.X_OK)
+        and os.access("/usr/bin/redis-server", os.X_OK)
+        and _have_pg_server()
+        and _have_fonts()
+    ):
+        pytest.fail("needs chromium, fonts-liberation, PostgreSQL and Redis: run scripts/install")
     result = run("install", env={"OPENMTD_VENV": str(venv), "OPENMTD_SKIP_SYSTEM_PACKAGES": "1"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].endswith(
-        "system packages: skipped (OPENMTD_SKIP_SYSTEM_PACKAGES=1); chromium, fonts-liberation "
-        "and PostgreSQL server binaries already present\x1b[0m"
+        "system packages: skipped (OPENMTD_SKIP_SYSTEM_PACKAGES=1); chromium, fonts-liberation, "
+        "PostgreSQL and Redis server binaries already present\x1b[0m"
     )
     assert "will fail" not in result.stdout + result.stderr
 

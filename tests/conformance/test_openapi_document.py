@@ -13,10 +13,10 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from openmtd.emulator.openapi import FRAUD_PREVENTION_HEADERS, build_document
-from openmtd.emulator.platform import fraud_headers
 from openmtd.emulator.settings import EmulatorSettings, sqlite_url
 from openmtd.emulator.web import routes
 from openmtd.emulator.web.app import create_app
+from openmtd.rules import fraud_headers
 from support.emulator import FAST_HASHING, EmulatorHarness
 
 from .hmrc_oas import emulator_document, schema_errors

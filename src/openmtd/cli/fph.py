@@ -50,12 +50,13 @@ from openmtd.sdk._fraud_headers import (
     WebAppViaServer,
     WebRequest,
     WindowSize,
+    validate_fraud_headers,
 )
 from openmtd.sdk._fraud_headers._report import FraudHeaderReport
 from openmtd.sdk._seams import FraudHeaderSource
 
 app = typer.Typer(
-    help="Fraud prevention headers: build them on this machine and have them checked.",
+    help="Fraud prevention headers: build them here and have them checked.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -206,12 +207,6 @@ def fetch_report(
     return FraudHeaderReport.from_body(validation.model_dump(mode="json", by_alias=True))
 
 
-def _local_report(method: Method, headers: dict[str, str]) -> FraudHeaderReport:
-    from openmtd.sdk._fraud_headers._validate import validate_fraud_headers
-
-    return validate_fraud_headers(method.value, headers)
-
-
 def _render(report: FraudHeaderReport, headers: dict[str, str], method: Method, by: str) -> None:
     _out.print(f"Fraud prevention headers for {method.value}, checked by {escape(by)}")
     _out.print(f"{report.code}: {escape(report.message)}")
@@ -233,7 +228,9 @@ def _render(report: FraudHeaderReport, headers: dict[str, str], method: Method, 
         _out.print(f"  {escape(name.ljust(width))}  {escape(value)}")
 
 
-@app.command(cls=PlainHelpCommand)
+@app.command(
+    cls=PlainHelpCommand, short_help="Build and check this machine's fraud prevention headers."
+)
 def check(
     connection_method: Annotated[
         Method,
@@ -287,7 +284,7 @@ def check(
         typer.Option(
             "--software",
             metavar="NAME=VERSION",
-            help="Gov-Vendor-Version pairs (repeatable). Default: openmtd=<this version>.",
+            help="Gov-Vendor-Version pairs (repeatable). Default: openmtd and its version.",
         ),
     ] = None,
     license_key: Annotated[
@@ -354,7 +351,7 @@ def check(
         typer.Option("--utc-offset", metavar="UTC±hh:mm", help="Web: the browser's time zone."),
     ] = None,
 ) -> None:
-    """Build this machine's fraud prevention headers and print the validator's feedback.
+    """Build this machine's fraud prevention headers and print a validator's verdict.
 
     Errors and warnings, then each header as it was sent. Exit status 0: no error; 1: the
     headers have errors; 2: the check could not be made.
@@ -395,10 +392,7 @@ def check(
 
     if env is None:
         by = "the local validator (openmtd.rules)"
-        try:
-            report = _local_report(connection_method, headers)
-        except RuntimeError as error:
-            _fail(str(error))
+        report = validate_fraud_headers(connection_method.value, headers)
     else:
         if not client_id or not client_secret:
             _fail(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from openmtd.emulator.platform.fraud_headers import Validation, validate_headers
+from openmtd.rules.fraud_headers import Validation, validate_headers
 from openmtd.sdk._fraud_headers import (
     BatchProcessDirect,
     DesktopAppDirect,

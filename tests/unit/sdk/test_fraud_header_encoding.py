@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openmtd.emulator.platform.fraud_headers import validate_headers
-from openmtd.emulator.platform.fraud_headers.encoding import TOKEN, decode, items, key_values
-from openmtd.emulator.platform.fraud_headers.results import Findings
+from openmtd.rules.fraud_headers import validate_headers
+from openmtd.rules.fraud_headers.encoding import TOKEN, decode, items, key_values
+from openmtd.rules.fraud_headers.results import Findings
 from openmtd.sdk._fraud_headers import DesktopAppDirect, Vendor
 from openmtd.sdk._fraud_headers._encoding import (
     clean_text,

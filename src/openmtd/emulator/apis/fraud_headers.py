@@ -18,8 +18,8 @@ from typing import Final
 from openmtd.emulator.devhub.applications import EMULATED_APIS
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
-from openmtd.emulator.platform.fraud_headers import ConnectionMethod, validate_headers
 from openmtd.emulator.platform.gateway import Access, ApiResponse, CallContext, Endpoint
+from openmtd.rules.fraud_headers import ConnectionMethod, validate_headers
 
 API: Final = "test-fraud-prevention-headers"
 VALIDATE: Final = Endpoint(API, frozenset({"1.0"}), Access.APPLICATION, name="validate")

@@ -67,7 +67,7 @@ from openmtd.emulator.openapi.test_users import (
     _ctu_paths,
     _ctu_schemas,
 )
-from openmtd.emulator.platform.fraud_headers import (
+from openmtd.rules.fraud_headers import (
     SPEC_VERSION,
 )
 

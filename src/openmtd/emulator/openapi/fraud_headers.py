@@ -19,7 +19,7 @@ from openmtd.emulator.openapi.common import (
     _success,
 )
 from openmtd.emulator.platform import errors
-from openmtd.emulator.platform.fraud_headers import (
+from openmtd.rules.fraud_headers import (
     INVALID_HEADERS,
     POTENTIALLY_INVALID_HEADERS,
     SPEC_VERSION,

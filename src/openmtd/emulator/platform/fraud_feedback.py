@@ -10,9 +10,9 @@ the last concrete path, since the entry stands for the endpoint.
 
 from __future__ import annotations
 
-from openmtd.emulator.platform.fraud_headers import validate_headers
 from openmtd.emulator.platform.gateway import CallContext, Endpoint
 from openmtd.emulator.storage import HeaderFeedback
+from openmtd.rules.fraud_headers import validate_headers
 
 
 def record(context: CallContext, endpoint: Endpoint, method: str) -> None:

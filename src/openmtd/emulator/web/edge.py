@@ -59,7 +59,13 @@ MAX_QUERY: Final = 8192
 #: Bytes of a refused request's body read and thrown away to keep the connection usable.
 DRAIN_LIMIT: Final = 1024 * 1024
 #: Where HMRC's APIs live: their own validators judge their parameters (see the docstring).
-API_PREFIXES: Final = ("/individuals/", "/create-test-user/", "/test/fraud-prevention-headers/")
+API_PREFIXES: Final = (
+    "/individuals/",
+    "/create-test-user/",
+    "/test/fraud-prevention-headers/",
+    "/agents/",
+    "/agent-authorisation-test-support/",
+)
 #: The endpoints that answer in RFC 6749's shape (wire facts §2).
 OAUTH_PATHS: Final = frozenset({"/oauth/authorize", "/oauth/token"})
 CONTROL_PREFIX: Final = "/emulator/"

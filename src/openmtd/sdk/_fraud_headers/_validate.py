@@ -1,34 +1,19 @@
 """The local validator: the same rules as the emulator's (and so as near HMRC's as openmtd
-knows them), from :mod:`openmtd.rules.fraud_headers`, without a network call.
-
-Until that package has moved from the emulator into ``openmtd.rules`` this layer finds it at
-run time and says clearly when it is not there; it holds no copy of the rules.
+knows them), from :mod:`openmtd.rules.fraud_headers`, without a network call. This layer
+holds no copy of the rules: it translates their verdict into the SDK's report.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from types import ModuleType
-from typing import Any
 
+from openmtd.rules import fraud_headers as rules
 from openmtd.sdk._fraud_headers._report import FraudHeaderIssue, FraudHeaderReport
 
 __all__ = ["validate_fraud_headers"]
 
-_RULES = "openmtd.rules.fraud_headers"
 _METHOD_HEADER = "gov-client-connection-method"
-
-
-def _rules() -> ModuleType:
-    try:
-        return importlib.import_module(_RULES)
-    except ModuleNotFoundError:
-        raise RuntimeError(
-            f"the local fraud prevention header validator needs {_RULES}, not yet in this "
-            f"version of openmtd: check with HMRC's Test Fraud Prevention Headers API instead"
-        ) from None
 
 
 def validate_fraud_headers(
@@ -41,7 +26,6 @@ def validate_fraud_headers(
     hold a different one, that is a ValueError, as is a method that is not one of HMRC's.
     ``now`` is the clock the timestamps are judged by (default: now).
     """
-    rules = _rules()
     method = rules.ConnectionMethod(connection_method)
     sent = {str(name).lower(): value for name, value in headers.items()}.get(_METHOD_HEADER)
     if sent is not None and sent != method.value:
@@ -49,7 +33,7 @@ def validate_fraud_headers(
             f"the headers' Gov-Client-Connection-Method is {sent!r}, not {method.value!r}"
         )
     judged = dict(headers) if sent is not None else {**headers, _METHOD_HEADER: method.value}
-    verdict: Any = rules.validate_headers(judged, now=now or datetime.now(UTC))
+    verdict = rules.validate_headers(judged, now=now or datetime.now(UTC))
     return FraudHeaderReport(
         code=verdict.code,
         message=verdict.message,

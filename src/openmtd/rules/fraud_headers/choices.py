@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
-from openmtd.emulator.platform.fraud_headers.spec import Severity
+from openmtd.rules.fraud_headers.spec import Severity
 
 # Timestamps: how far ahead of the receiver's clock a client clock may run, and how old a
 # value collected "immediately before the request" may be, before it is potentially invalid.

@@ -1,4 +1,4 @@
-"""Tests for openmtd.emulator.platform.fraud_headers: HMRC's fraud prevention headers, v3.3."""
+"""Tests for openmtd.rules.fraud_headers: HMRC's fraud prevention headers, v3.3."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openmtd.emulator.platform import fraud_headers as fh
-from openmtd.emulator.platform.fraud_headers import (
+from openmtd.rules import fraud_headers as fh
+from openmtd.rules.fraud_headers import (
     FUTURE_TOLERANCE,
     HEADERS,
     MAX_FINDINGS_PER_HEADER,

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
-from openmtd.emulator.platform.fraud_headers import choices as own
-from openmtd.emulator.platform.fraud_headers import spec
-from openmtd.emulator.platform.fraud_headers.context import Context
-from openmtd.emulator.platform.fraud_headers.encoding import (
+from openmtd.rules.fraud_headers import choices as own
+from openmtd.rules.fraud_headers import spec
+from openmtd.rules.fraud_headers.context import Context
+from openmtd.rules.fraud_headers.encoding import (
     absent_keys,
     decoded_token,
     ip_or_text,
@@ -23,8 +23,8 @@ from openmtd.emulator.platform.fraud_headers.encoding import (
     to_datetime,
     unknown_keys,
 )
-from openmtd.emulator.platform.fraud_headers.results import Findings, format_timestamp
-from openmtd.emulator.platform.fraud_headers.spec import ConnectionMethod
+from openmtd.rules.fraud_headers.results import Findings, format_timestamp
+from openmtd.rules.fraud_headers.spec import ConnectionMethod
 
 _UUID: Final = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from openmtd.emulator.platform import fraud_headers as fh
-from openmtd.emulator.platform.fraud_headers import choices, spec, validate_headers
-from openmtd.emulator.platform.fraud_headers.choices import CHOICES, Choice
-from openmtd.emulator.platform.fraud_headers.spec import RULES, ConnectionMethod, Severity
+from openmtd.rules import fraud_headers as fh
+from openmtd.rules.fraud_headers import choices, spec, validate_headers
+from openmtd.rules.fraud_headers.choices import CHOICES, Choice
+from openmtd.rules.fraud_headers.spec import RULES, ConnectionMethod, Severity
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGE = ROOT / "src/openmtd/emulator/platform/fraud_headers"
+PACKAGE = ROOT / "src/openmtd/rules/fraud_headers"
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 DESKTOP = {
@@ -64,9 +64,16 @@ def test_a_choice_cannot_be_an_error() -> None:
 
 def test_a_choice_switched_off_reports_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     off = dataclasses.replace(choices.ALL_ZERO_MAC, severity=Severity.OFF)
-    monkeypatch.setattr(choices, "ALL_ZERO_MAC", off)
     headers = {**DESKTOP, "Gov-Client-MAC-Addresses": "00%3A00%3A00%3A00%3A00%3A00"}
-    assert validate_headers(headers, now=NOW).code == "VALID_HEADERS"
+    assert validate_headers(headers, now=NOW).code == "POTENTIALLY_INVALID_HEADERS"
+    monkeypatch.setattr(choices, "ALL_ZERO_MAC", off)
+    fh.forget_verdicts()
+    try:
+        assert validate_headers(headers, now=NOW).code == "VALID_HEADERS"
+    finally:
+        monkeypatch.undo()
+        fh.forget_verdicts()
+    assert validate_headers(headers, now=NOW).code == "POTENTIALLY_INVALID_HEADERS"
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ The modules follow the specification's seams:
 docs/emulator.md, "Fraud prevention headers", lists every rule and choice.
 """
 
-from openmtd.emulator.platform.fraud_headers.choices import (
+from openmtd.rules.fraud_headers.choices import (
     CHOICES,
     FUTURE_TOLERANCE,
     MAX_FINDINGS_PER_HEADER,
@@ -35,7 +35,7 @@ from openmtd.emulator.platform.fraud_headers.choices import (
     MAX_VALUE_LENGTH,
     Choice,
 )
-from openmtd.emulator.platform.fraud_headers.results import (
+from openmtd.rules.fraud_headers.results import (
     CrossCheck,
     Finding,
     HeaderResult,
@@ -43,7 +43,7 @@ from openmtd.emulator.platform.fraud_headers.results import (
     Validation,
     format_timestamp,
 )
-from openmtd.emulator.platform.fraud_headers.spec import (
+from openmtd.rules.fraud_headers.spec import (
     BROWSER_DO_NOT_TRACK,
     BROWSER_JS_USER_AGENT,
     BROWSER_PLUGINS,
@@ -93,7 +93,8 @@ from openmtd.emulator.platform.fraud_headers.spec import (
     Rule,
     Severity,
 )
-from openmtd.emulator.platform.fraud_headers.validator import (
+from openmtd.rules.fraud_headers.validator import (
+    forget_verdicts,
     is_fraud_prevention_header,
     validate_headers,
 )
@@ -158,6 +159,7 @@ __all__ = [
     "Rule",
     "Severity",
     "Validation",
+    "forget_verdicts",
     "format_timestamp",
     "is_fraud_prevention_header",
     "validate_headers",

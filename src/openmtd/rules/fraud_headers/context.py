@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Final
 
-from openmtd.emulator.platform.fraud_headers.results import HeaderResult
-from openmtd.emulator.platform.fraud_headers.spec import ConnectionMethod
+from openmtd.rules.fraud_headers.results import HeaderResult
+from openmtd.rules.fraud_headers.spec import ConnectionMethod
 
 _EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
 _LATEST: Final = datetime.max.replace(tzinfo=UTC)

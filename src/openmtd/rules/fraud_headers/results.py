@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from openmtd.emulator.platform.fraud_headers.choices import MAX_FINDINGS_PER_HEADER, Choice
-from openmtd.emulator.platform.fraud_headers.spec import (
+from openmtd.rules.fraud_headers.choices import MAX_FINDINGS_PER_HEADER, Choice
+from openmtd.rules.fraud_headers.spec import (
     INVALID_HEADER,
     INVALID_HEADERS,
     MESSAGES,
@@ -166,10 +166,6 @@ class Findings:
             self._dropped_errors += 1
         else:
             self._dropped_warnings += 1
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors)
 
     def result(self, name: str, value: str | None, *, missing: bool) -> HeaderResult:
         errors, warnings = list(self.errors), list(self.warnings)

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import unquote
 
-from openmtd.emulator.platform.fraud_headers import choices as own
-from openmtd.emulator.platform.fraud_headers import spec
-from openmtd.emulator.platform.fraud_headers.results import Findings
+from openmtd.rules.fraud_headers import choices as own
+from openmtd.rules.fraud_headers import spec
+from openmtd.rules.fraud_headers.results import Findings
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

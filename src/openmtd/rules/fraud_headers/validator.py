@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Final
 
-from openmtd.emulator.platform.fraud_headers import choices as own
-from openmtd.emulator.platform.fraud_headers import spec
-from openmtd.emulator.platform.fraud_headers.checks import CHECKS, EXPECTED, READS_CLOCK
-from openmtd.emulator.platform.fraud_headers.context import ClockedVerdicts, Context
-from openmtd.emulator.platform.fraud_headers.encoding import (
+from openmtd.rules.fraud_headers import choices as own
+from openmtd.rules.fraud_headers import spec
+from openmtd.rules.fraud_headers.checks import CHECKS, EXPECTED, READS_CLOCK
+from openmtd.rules.fraud_headers.context import ClockedVerdicts, Context
+from openmtd.rules.fraud_headers.encoding import (
     PRINTABLE_ASCII,
     ip_or_text,
     key_values,
@@ -20,7 +20,7 @@ from openmtd.emulator.platform.fraud_headers.encoding import (
     placeholder,
     show,
 )
-from openmtd.emulator.platform.fraud_headers.results import (
+from openmtd.rules.fraud_headers.results import (
     CrossCheck,
     Finding,
     Findings,
@@ -29,7 +29,7 @@ from openmtd.emulator.platform.fraud_headers.results import (
     Validation,
     as_utc,
 )
-from openmtd.emulator.platform.fraud_headers.spec import ConnectionMethod
+from openmtd.rules.fraud_headers.spec import ConnectionMethod
 
 _METHOD_NAMES: Final = ", ".join(spec.COLUMNS)
 _KNOWN: Final = frozenset(CHECKS) | spec.RETIRED
@@ -188,6 +188,16 @@ def _clocked_header(
     result = _header(name, value, context, repeated=False)
     _CLOCKED.put(key, result, context)
     return result
+
+
+def forget_verdicts() -> None:
+    """Drop every kept verdict, so the next call judges afresh: for after a choice's severity
+    has been changed at run time (choices are read when a header is judged, not when it is
+    reused)."""
+    _reused_header.cache_clear()
+    _reused_order.cache_clear()
+    _reused_cross.cache_clear()
+    _CLOCKED.clear()
 
 
 def _method_of(value: str | None) -> ConnectionMethod | None:

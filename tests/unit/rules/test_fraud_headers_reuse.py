@@ -5,16 +5,18 @@ microsecond at the edges of its window."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from openmtd.emulator.platform.fraud_headers import spec, validate_headers
-from openmtd.emulator.platform.fraud_headers import validator as v
-from openmtd.emulator.platform.fraud_headers.checks import CHECKS, READS_CLOCK
-from openmtd.emulator.platform.fraud_headers.context import Context
-from openmtd.emulator.platform.fraud_headers.results import Findings
+from openmtd.rules.fraud_headers import choices as own
+from openmtd.rules.fraud_headers import spec, validate_headers
+from openmtd.rules.fraud_headers import validator as v
+from openmtd.rules.fraud_headers.checks import CHECKS, READS_CLOCK
+from openmtd.rules.fraud_headers.context import ClockedVerdicts, Context
+from openmtd.rules.fraud_headers.results import Findings
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 #: Values that reach every branch a check has on a date: timestamps, near and far.
@@ -66,20 +68,14 @@ def test_the_clock_readers_are_the_timestamps_and_multi_factor() -> None:
     assert {spec.PUBLIC_IP_TIMESTAMP, spec.LOCAL_IPS_TIMESTAMP, spec.MULTI_FACTOR} == READS_CLOCK
 
 
-def _forget() -> None:
-    for reused in (v._reused_header, v._reused_order, v._reused_cross):
-        reused.cache_clear()
-    v._CLOCKED.clear()
-
-
 def test_a_reused_verdict_is_the_verdict_judged_afresh() -> None:
-    _forget()
+    v.forget_verdicts()
     first = validate_headers(FULL_SET, now=NOW)
     again = validate_headers(FULL_SET, now=NOW)
     assert v._reused_header.cache_info().hits > 0
     assert again == first
     assert first.cross_validation  # the first hop's 'for' differs: judged, and kept
-    _forget()
+    v.forget_verdicts()
     assert validate_headers(FULL_SET, now=NOW) == first
 
 
@@ -116,11 +112,47 @@ def test_a_clock_reading_verdict_is_reused_only_while_it_holds() -> None:
     nows += [NOW, NOW - timedelta(days=3), NOW + timedelta(days=3)]
     fresh = {}
     for now in nows:
-        _forget()
+        v.forget_verdicts()
         fresh[now] = validate_headers(FULL_SET, now=now)
     assert len({verdict.headers for verdict in fresh.values()}) > 2  # the edges do matter
-    _forget()
+    v.forget_verdicts()
     shuffled = nows * 3
     random.Random(8).shuffle(shuffled)
     for now in shuffled:
         assert validate_headers(FULL_SET, now=now) == fresh[now], now
+
+
+def test_the_clocked_store_keeps_only_its_size_dropping_the_least_recent() -> None:
+    store = ClockedVerdicts(2)
+    result = v._header(spec.USER_AGENT, "x", Context(None, NOW), repeated=False)
+    for key in ("a", "b", "c"):
+        store.put((key, "1", None), result, Context(None, NOW))
+    assert store.get(("a", "1", None), NOW) is None
+    assert store.get(("c", "1", None), NOW) == result
+
+
+def test_the_span_of_a_verdict_stops_at_the_ends_of_time() -> None:
+    context = Context(None, NOW)
+    assert context.ahead(datetime.min.replace(tzinfo=UTC), timedelta(days=1)) is False
+    assert context.holds_from == datetime.min.replace(tzinfo=UTC)
+    assert context.older(datetime.max.replace(tzinfo=UTC), timedelta(days=1)) is False
+    assert context.holds_until == datetime.max.replace(tzinfo=UTC)
+
+
+def test_an_unexpected_header_with_its_choice_off_adds_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    headers = {**FULL_SET, "Gov-Client-Local-IPs": "10.1.2.3"}  # not a web app's header
+    flagged = validate_headers(headers, now=NOW)
+    assert any("gov-client-local-ips" in issue.headers for issue in flagged.warnings)
+    off = dataclasses.replace(own.UNEXPECTED, severity=spec.Severity.OFF)
+    monkeypatch.setattr(own, "UNEXPECTED", off)
+    v.forget_verdicts()
+    try:
+        assert (
+            validate_headers(headers, now=NOW).warnings
+            == validate_headers(FULL_SET, now=NOW).warnings
+        )
+    finally:
+        monkeypatch.undo()
+        v.forget_verdicts()
