@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from openmtd.emulator.gateway.two_step import MAX_TWO_STEP_ATTEMPTS
 from openmtd.emulator.storage import TwoStepMethod
-from openmtd.emulator.web.forms import REFUSED_MESSAGE
+from openmtd.webkit.forms import REFUSED_MESSAGE
 from support.emulator import PASSWORD, REDIRECT_URI, EmulatorHarness, csrf_token, query_of
 from support.forms import row_counts
 

@@ -22,9 +22,9 @@ from openmtd.emulator.control.errors import (
 )
 from openmtd.emulator.devhub import applications as devhub
 from openmtd.emulator.gateway.identity import IvOutcome
-from openmtd.emulator.wire import BodyError, decode_json
 from openmtd.rules.errors import InvalidIdentifierError
 from openmtd.rules.identifiers import Nino
+from openmtd.webkit.wire import BodyError, decode_json
 
 #: A path's NINO that is not one (HMRC's own rule judges it; the code and message are openmtd's).
 FORMAT_NINO: Final = "FORMAT_NINO"
@@ -104,7 +104,7 @@ class ClockChange:
 
 def parse_json(raw: bytes, *, exact_fractions: bool = False) -> object:
     """The JSON document in a request body, decoded and bounded by
-    :func:`openmtd.emulator.wire.decode_json` (a 400 for anything it refuses: a value it
+    :func:`openmtd.webkit.wire.decode_json` (a 400 for anything it refuses: a value it
     refuses at a place in the document is a ``FORMAT_VALUE`` error with that ``path``);
     ``exact_fractions`` reads numbers with a fraction as Decimals (money)."""
     if not raw.strip():

@@ -16,9 +16,9 @@ from starlette.responses import Response
 from openmtd.emulator.agents import services_account
 from openmtd.emulator.storage import Account, AffinityGroup, AgentRecord
 from openmtd.emulator.web.context import PageContext
-from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form
 from openmtd.emulator.web.render import message, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN
+from openmtd.webkit.forms import REFUSED_MESSAGE, Form
 
 HOME: Final = "/agent-services-account"
 CREATE: Final = "/agent-services-account/create"

@@ -26,7 +26,7 @@ from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.security import PasswordHasher, token_hash
 from openmtd.emulator.settings import EmulatorSettings
 from openmtd.emulator.storage import Account, BrowserSession, Store, Transaction
-from openmtd.emulator.web.forms import Form
+from openmtd.webkit.forms import Form
 
 SESSION_COOKIE: Final = "openmtd_emulator_session"
 

@@ -49,7 +49,7 @@ from openmtd.emulator.control.access import ControlCall, is_loopback_name, refus
 from openmtd.emulator.oauth.errors import ServerError
 from openmtd.emulator.platform import errors
 from openmtd.emulator.platform.errors import ApiError
-from openmtd.emulator.wire import text_problem
+from openmtd.webkit.wire import text_problem
 
 log = logging.getLogger("openmtd.emulator")
 

@@ -23,10 +23,10 @@ from openmtd.emulator.sign_up.gate import GateResult, Stop
 from openmtd.emulator.sign_up.journey import SESSION_KEY, Answers
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form
 from openmtd.emulator.web.render import redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
 from openmtd.rules.clock import uk_date
+from openmtd.webkit.forms import REFUSED_MESSAGE, Form
 
 START: Final = "/signup"
 BEGIN: Final = "/signup/begin"

@@ -14,7 +14,6 @@ from openmtd.emulator.platform.gateway import Access, CallContext, Endpoint
 from openmtd.emulator.storage import (
     Application,
 )
-from openmtd.emulator.wire import BodyError, decode_json
 from openmtd.rules.errors import InvalidIdentifierError, InvalidTaxYearError
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.itsa_status import (
@@ -23,6 +22,7 @@ from openmtd.rules.itsa_status import (
     StatusReason,
 )
 from openmtd.rules.tax_year import TaxYear
+from openmtd.webkit.wire import BodyError, decode_json
 
 API: Final = "self-assessment-test-support"
 _VERSIONS: Final = frozenset({"1.0"})
@@ -184,7 +184,7 @@ _NOT_JSON: Final = _NotJson()
 
 def parse_body(raw: bytes) -> object:
     """The JSON document in a body (numbers with a fraction as exact ``Decimal``), decoded and
-    bounded by :func:`openmtd.emulator.wire.decode_json`; anything it refuses is not JSON (the
+    bounded by :func:`openmtd.webkit.wire.decode_json`; anything it refuses is not JSON (the
     caller's ``RULE_INCORRECT_OR_EMPTY_BODY_SUBMITTED``)."""
     try:
         return decode_json(raw, exact_fractions=True)

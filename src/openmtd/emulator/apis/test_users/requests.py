@@ -14,9 +14,9 @@ from openmtd.emulator.apis.test_users.catalogue import (
     UserType,
     _bad_request,
 )
-from openmtd.emulator.wire import BodyError, decode_json
 from openmtd.rules.errors import InvalidIdentifierError
 from openmtd.rules.identifiers import Nino
+from openmtd.webkit.wire import BodyError, decode_json
 
 # The OAS's rules for the optional request fields.
 _EORI: Final = re.compile(r"(?:GB|XI)[0-9]{12,15}|[A-Z]{2}[0-9]{1,15}")

@@ -22,7 +22,6 @@ from openmtd.emulator.gateway.registration import (
 )
 from openmtd.emulator.storage import AffinityGroup, CredentialRole
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form
 from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
@@ -34,6 +33,7 @@ from openmtd.emulator.web.render import page, redirect
 from openmtd.emulator.web.routes import phone, two_step_setup
 from openmtd.emulator.web.routes.gateway import after_sign_in, form_of
 from openmtd.rules.clock import uk_date
+from openmtd.webkit.forms import REFUSED_MESSAGE, Form
 
 router = APIRouter(include_in_schema=False)
 

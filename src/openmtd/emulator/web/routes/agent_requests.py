@@ -31,12 +31,12 @@ from openmtd.emulator.web.agent_pages import (
     signed_in_agent,
 )
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect, uk_date_text
 from openmtd.emulator.web.routes.agent_services import client_link
 from openmtd.emulator.web.routes.gateway import form_of
 from openmtd.rules.agents import AgentType, EndedBy, InvitationStatus
 from openmtd.rules.errors import RuleError
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

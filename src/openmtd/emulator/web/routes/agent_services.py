@@ -31,10 +31,10 @@ from openmtd.emulator.web.agent_pages import (
     signed_in_agent,
 )
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import SIGN_IN_FAILED, form_of
 from openmtd.rules.agent_services import client_link_path
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -38,7 +38,6 @@ from openmtd.emulator.web.agent_pages import (
     signed_in_agent,
 )
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect, uk_time_text
 from openmtd.emulator.web.routes.gateway import form_of
 from openmtd.emulator.web.routes.reporting import Subject, reporting_router
@@ -55,6 +54,7 @@ from openmtd.rules.deadlines import quarterly_periods, year_end_deadline
 from openmtd.rules.errors import RuleError
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.tax_year import TaxYear
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -32,7 +32,6 @@ from openmtd.emulator.gateway.identity import (
 from openmtd.emulator.storage import AffinityGroup, AgentRecord
 from openmtd.emulator.web.agent_pages import agency_name
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
 from openmtd.rules.agent_services import (
@@ -44,6 +43,7 @@ from openmtd.rules.agent_services import (
 )
 from openmtd.rules.agents import AgentType, EndedBy
 from openmtd.rules.errors import RuleError
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -25,9 +25,9 @@ from openmtd.emulator.devhub.applications import ApplicationError
 from openmtd.emulator.oauth.redirect_uris import MAX_REDIRECT_URIS
 from openmtd.emulator.storage import Application
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import REFUSED_MESSAGE, Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.rules.clock import UK_TIMEZONE
+from openmtd.webkit.forms import REFUSED_MESSAGE, Form, read_form
 
 router = APIRouter(include_in_schema=False)
 

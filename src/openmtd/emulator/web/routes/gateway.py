@@ -19,8 +19,8 @@ from openmtd.emulator.gateway.accounts import SignInError, SignInFailure, authen
 from openmtd.emulator.gateway.two_step import TwoStepError, TwoStepFailure
 from openmtd.emulator.storage import Account, TwoStepMethod
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
+from openmtd.webkit.forms import Form, read_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,7 +48,7 @@ TWO_STEP_MESSAGES: Final[dict[TwoStepFailure, str]] = {
 
 
 async def form_of(request: Request) -> Form:
-    """The posted form, read and bounded once (:func:`openmtd.emulator.web.forms.read_form`)."""
+    """The posted form, read and bounded once (:func:`openmtd.webkit.forms.read_form`)."""
     return await read_form(request)
 
 

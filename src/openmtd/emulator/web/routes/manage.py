@@ -17,9 +17,9 @@ from openmtd.emulator.oauth.errors import InvalidScopeError
 from openmtd.emulator.oauth.scopes import lookup
 from openmtd.emulator.storage import Account, Grant
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect, uk_date_text
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -23,9 +23,9 @@ from openmtd.emulator.oauth.scopes import lookup
 from openmtd.emulator.oauth.tokens import token_endpoint
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form, read_form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of, session_ended
+from openmtd.webkit.forms import Form, read_form
 
 router = APIRouter(include_in_schema=False)
 

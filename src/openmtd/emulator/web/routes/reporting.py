@@ -29,12 +29,12 @@ from starlette.responses import Response
 from openmtd.emulator import reporting_obligations as obligations
 from openmtd.emulator.sign_up.facts import MTD_IT
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
 from openmtd.rules.errors import RuleError
 from openmtd.rules.opt_out import StatusChange
 from openmtd.rules.tax_year import TaxYear
+from openmtd.webkit.forms import Form
 
 PREFIX: Final = "/reporting-obligations"
 _CHOICE: Final = "reporting_choice"

@@ -24,7 +24,6 @@ from openmtd.emulator.sign_up.complete import (
 from openmtd.emulator.sign_up.journey import Answers
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import page, redirect
 from openmtd.emulator.web.routes.sign_up_income import PROPERTIES, start_text
 from openmtd.emulator.web.sign_up_session import (
@@ -45,6 +44,7 @@ from openmtd.emulator.web.sign_up_session import (
 from openmtd.rules.deadlines import quarterly_periods, year_end_deadline
 from openmtd.rules.sign_up import income_sources_problem, start_date_limit
 from openmtd.rules.tax_year import TaxYear
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -22,11 +22,11 @@ from openmtd.emulator.sign_up.complete import claim_enrolment
 from openmtd.emulator.sign_up.gate import GateResult, Stop
 from openmtd.emulator.sign_up.journey import Answers
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import AFTER_SIGN_IN, form_of
 from openmtd.emulator.web.sign_up_session import BEGIN, TAX_YEAR, load, save
 from openmtd.rules.eligibility import ExemptionReason
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -24,7 +24,6 @@ from openmtd.emulator.sign_up.answers import (
 from openmtd.emulator.sign_up.journey import MAX_BUSINESSES, Answers, SoleTrader, StartDate
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.sign_up_session import (
     CHECK_ANSWERS,
@@ -38,6 +37,7 @@ from openmtd.emulator.web.sign_up_session import (
 )
 from openmtd.rules.sign_up import income_sources_problem, start_date_limit
 from openmtd.rules.tax_year import TaxYear
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

@@ -18,7 +18,6 @@ from starlette.responses import Response
 from openmtd.emulator.sign_up.journey import Answers
 from openmtd.emulator.storage import Account
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.render import page, redirect
 from openmtd.emulator.web.sign_up_session import (
     CHECK_ANSWERS,
@@ -32,6 +31,7 @@ from openmtd.emulator.web.sign_up_session import (
 )
 from openmtd.rules.eligibility import SignUpDecision
 from openmtd.rules.eligibility import SignUpOutcome as Outcome
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

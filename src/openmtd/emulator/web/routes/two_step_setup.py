@@ -25,7 +25,6 @@ from openmtd.emulator.gateway.two_step import TwoStepFailure
 from openmtd.emulator.gateway.two_step_setup import SetupCode
 from openmtd.emulator.storage import TwoStepMethod
 from openmtd.emulator.web.context import PageContext, page_context
-from openmtd.emulator.web.forms import Form
 from openmtd.emulator.web.registration_session import (
     CREATED,
     PENDING,
@@ -36,6 +35,7 @@ from openmtd.emulator.web.registration_session import (
 )
 from openmtd.emulator.web.render import message, page, redirect
 from openmtd.emulator.web.routes.gateway import form_of
+from openmtd.webkit.forms import Form
 
 router = APIRouter(include_in_schema=False)
 

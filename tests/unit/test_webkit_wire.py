@@ -1,4 +1,4 @@
-"""openmtd.emulator.wire: the one JSON-body decoder and the text rule every edge shares."""
+"""openmtd.webkit.wire: the one JSON-body decoder and the text rule every edge shares."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from openmtd.emulator.wire import (
+from openmtd.webkit.wire import (
     MAX_DEPTH,
     MAX_INTEGER_DIGITS,
     MAX_JSON_STRING,

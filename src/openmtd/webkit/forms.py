@@ -2,7 +2,7 @@
 
 :func:`read_form` parses ``application/x-www-form-urlencoded`` and ``multipart/form-data``
 bodies with Starlette (a file part or more than :data:`MAX_FIELDS` fields refuses the whole
-form) and keeps only text values that :func:`openmtd.emulator.wire.text_problem` accepts: at
+form) and keeps only text values that :func:`openmtd.webkit.wire.text_problem` accepts: at
 most :data:`MAX_FIELD_LENGTH` characters, no NUL or other control character (a textarea's
 tabs and line breaks excepted; percent-encoded bytes that are not UTF-8 arrive as U+FFFD). A
 refused value is left out, and its field is named in :attr:`Form.refused`, so the page answers
@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from openmtd.emulator.wire import text_problem
+from openmtd.webkit.wire import text_problem
 
 #: Fields a form may have: the largest page form (create an account) has about twenty.
 MAX_FIELDS: Final = 100
