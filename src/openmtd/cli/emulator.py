@@ -370,7 +370,7 @@ def create_application(
     """Register an application; print its client ID and secret as JSON."""
     from openmtd.emulator import control
     from openmtd.emulator.clock import EmulatorClock
-    from openmtd.emulator.wire import BodyError, decode_json
+    from openmtd.webkit.wire import BodyError, decode_json
 
     body: dict[str, Any] = {
         "name": name,
