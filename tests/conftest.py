@@ -11,6 +11,8 @@ The harness lives in tests/support/ (importable as `support` because pyproject s
   import them from `support.live_server`).
 - support.emulator: `emulator`, an in-process emulator (app, TestClient, pinned clock,
   shortcuts to make applications and accounts).
+- support.app: `app_world`, the app in process wired to the in-process emulator (the SDK's
+  calls carried into the emulator's ASGI app), same pinned clock.
 - support.browser: `browser`, `page` (Debian's Chromium via Playwright; tests using them get the
   `e2e` marker).
 
@@ -31,4 +33,5 @@ pytest_plugins = [
     "support.live_server",
     "support.browser",
     "support.emulator",
+    "support.app",
 ]

@@ -1,0 +1,1 @@
+"""The app's SQLAlchemy adapters: tables, repositories, the store and its migrations."""

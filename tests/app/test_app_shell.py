@@ -1,0 +1,68 @@
+"""The app's shell: the start page, the headers every response carries, a clear page for an
+unknown path, an over-large body and an expired form, and the settings it refuses."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.fernet import Fernet
+
+from openmtd.app.settings import AppSettings, SettingsError, hmrc_environment
+from support.app import AppWorld
+
+
+def test_the_start_page_links_to_the_income_check_and_sign_in(app_world: AppWorld) -> None:
+    response = app_world.client.get("/")
+    assert response.status_code == 200
+    assert 'href="/check-income"' in response.text
+    assert 'href="/sign-in"' in response.text
+    assert "set-cookie" in response.headers
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_every_response_cannot_be_framed_or_sniffed(app_world: AppWorld) -> None:
+    for path in ("/", "/no-such-page", "/assets/app.css"):
+        response = app_world.client.get(path)
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_unknown_page_is_a_page_not_found(app_world: AppWorld) -> None:
+    response = app_world.client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.text
+
+
+def test_an_over_large_body_is_refused_before_it_is_read(app_world: AppWorld) -> None:
+    response = app_world.client.post("/", content=b"x" * (300 * 1024))
+    assert response.status_code == 413
+    assert "Too much was sent" in response.text
+
+
+def test_a_wrong_method_is_a_clear_page(app_world: AppWorld) -> None:
+    response = app_world.client.delete("/")
+    assert response.status_code == 405
+    assert "That cannot be done here" in response.text
+
+
+def test_settings_refuse_to_run_without_a_token_key_outside_dev_mode() -> None:
+    with pytest.raises(SettingsError, match="OPENMTD_APP_TOKEN_KEYS"):
+        AppSettings()
+    with pytest.raises(SettingsError, match="Fernet key"):
+        AppSettings(token_keys=("not a key",))
+    assert AppSettings.from_environment({}, dev_mode=True).token_keys
+    key = Fernet.generate_key().decode()
+    settings = AppSettings.from_environment(
+        {"OPENMTD_APP_TOKEN_KEYS": f"{key}, ", "OPENMTD_APP_HMRC": "sandbox"}
+    )
+    assert settings.token_keys == (key,)
+    assert settings.hmrc.name == "sandbox"
+    assert "token_keys" not in repr(settings) or key not in repr(settings)
+
+
+def test_hmrc_is_sandbox_production_or_a_url() -> None:
+    assert hmrc_environment("production").name == "production"
+    assert hmrc_environment("http://127.0.0.1:8600/").api_base_url == "http://127.0.0.1:8600"
+    with pytest.raises(SettingsError, match="sandbox"):
+        hmrc_environment("staging")
