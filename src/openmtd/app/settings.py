@@ -77,6 +77,8 @@ class AppSettings:
         dev_mode: allows generated secrets (a local `openmtd up`); off, missing secrets are an
             error, never a silent placeholder.
         smtp: email settings; None keeps emails in the app's outbox page.
+        vendor_public_ip: the public IP address browsers reach the app's server at, for the
+            Gov-Vendor-Public-IP fraud prevention header (left out when unknown).
     """
 
     database_url: str = field(
@@ -94,6 +96,7 @@ class AppSettings:
     dev_mode: bool = False
     smtp: SmtpSettings | None = None
     log_requests: bool = True
+    vendor_public_ip: str | None = None
 
     def __post_init__(self) -> None:
         for key in self.token_keys:
@@ -132,6 +135,7 @@ class AppSettings:
         keys = env.get("OPENMTD_APP_TOKEN_KEYS", "")
         values["token_keys"] = tuple(key.strip() for key in keys.split(",") if key.strip())
         values["secure_cookies"] = env.get("OPENMTD_APP_SECURE_COOKIES", "0") == "1"
+        values["vendor_public_ip"] = env.get("OPENMTD_APP_VENDOR_PUBLIC_IP") or None
         if host := env.get("OPENMTD_APP_SMTP_HOST"):
             values["smtp"] = SmtpSettings(
                 host=host,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ from openmtd.rules.clock import Clock
 from openmtd.webkit.forms import Form
 
 SESSION_COOKIE: Final = "openmtd_session"
+#: A random id this browser keeps for a year: Gov-Client-Device-ID's value.
+DEVICE_COOKIE: Final = "openmtd_device"
+_DEVICE_SECONDS: Final = 365 * 24 * 3600
 
 
 def token_hash(value: str) -> str:
@@ -78,6 +82,7 @@ class PageContext:
         self.is_new = is_new
         self.timed_out = timed_out
         self._user: User | None = None
+        self._new_device_id: str | None = None
 
     # --- journey state ---------------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:
@@ -100,6 +105,21 @@ class PageContext:
             supplied.encode(), self.session.csrf_token.encode()
         ):
             raise CsrfError
+
+    # --- this browser -------------------------------------------------------------------------
+    @property
+    def device_id(self) -> str:
+        """This browser's id (a UUID kept in a cookie for a year; made on first use)."""
+        sent = self.request.cookies.get(DEVICE_COOKIE, "")
+        try:
+            return str(uuid.UUID(sent)) if len(sent) == 36 else self._make_device_id()
+        except ValueError:
+            return self._make_device_id()
+
+    def _make_device_id(self) -> str:
+        if self._new_device_id is None:
+            self._new_device_id = str(uuid.uuid4())
+        return self._new_device_id
 
     # --- who is signed in ------------------------------------------------------------------
     @property
@@ -165,6 +185,16 @@ class PageContext:
         else:
             self.session.last_seen_at = self.now
             self.tx.sessions.save(self.session)
+        if self._new_device_id is not None:
+            response.set_cookie(
+                DEVICE_COOKIE,
+                self._new_device_id,
+                max_age=_DEVICE_SECONDS,
+                httponly=True,
+                secure=self.services.settings.secure_cookies,
+                samesite="lax",
+                path="/",
+            )
         if self.cookie_value is not None:
             response.set_cookie(
                 SESSION_COOKIE,
