@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from fastapi import FastAPI
@@ -95,6 +95,10 @@ def create_app(
 
     @app.exception_handler(SignInRequired)
     async def sign_in_first(request: Request, _error: SignInRequired) -> Response:
+        # A page asked for by GET is where the person goes once signed in (a path only).
+        if request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/sign-in?{urlencode({'next': target})}", status_code=303)
         return RedirectResponse("/sign-in", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
