@@ -4,8 +4,15 @@ headers for this browser (WEB_APP_VIA_SERVER) and every call written to the audi
     with hmrc_client(ctx) as client:
         answer = client.itsa_status.retrieve(connection.nino, "2026-27", future_years=True)
 
-The audit rows are written in the page's transaction (``ctx.tx``): a page that handles the
-SDK's errors (every route does) keeps them.
+The audit rows are written in the page's transaction (``ctx.tx``) when the ``with`` block
+ends, error or not: a page that handles the SDK's errors (every route does) keeps them. They
+are held until then because the SDK's token store writes (a refresh) on a connection of its
+own, and on SQLite a row written earlier in the page's transaction would hold the write lock
+it waits for.
+
+What only a script can read in the browser (``navigator.userAgent``, the screen, the window's
+size, the time zone) is sent by the connect form's ``/assets/browser.js`` and kept in the
+session (:func:`remember_browser`); without script those headers are left out, never invented.
 """
 
 from __future__ import annotations
@@ -13,6 +20,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any, Final
+
+import httpx
 
 from openmtd import __version__
 from openmtd.app.services.hmrc import CallRecord
@@ -23,12 +34,74 @@ from openmtd.sdk import (
     FactorType,
     FraudHeaderSource,
     MultiFactor,
+    Screen,
     Vendor,
     WebAppViaServer,
     WebRequest,
+    WindowSize,
 )
+from openmtd.webkit.forms import Form
 
 PRODUCT_NAME = "openmtd"
+#: The session key of what the browser's script reported (see :func:`remember_browser`).
+BROWSER_KEY: Final = "browser"
+#: The form fields ``browser.js`` fills, with the largest value each may take.
+BROWSER_FIELDS: Final = {
+    "screen_width": 100_000,
+    "screen_height": 100_000,
+    "screen_colour_depth": 64,
+    "window_width": 100_000,
+    "window_height": 100_000,
+    "utc_offset_minutes": 14 * 60,
+}
+_USER_AGENT_LIMIT: Final = 1000
+
+
+def remember_browser(ctx: PageContext, form: Form) -> None:
+    """Keep what ``browser.js`` put in the form's hidden fields (bounded numbers, a
+    printable user agent); a field left empty (no script) or out of range is not kept."""
+    facts: dict[str, Any] = {}
+    for name, limit in BROWSER_FIELDS.items():
+        text = (form.get(name) or "").strip()
+        if text.lstrip("-").isdigit() and len(text) <= 7 and abs(int(text)) <= limit:
+            facts[name] = int(text)
+    scaling = (form.get("screen_scaling") or "").strip()
+    try:
+        if scaling and 0 < float(scaling) <= 20:
+            facts["screen_scaling"] = float(scaling)
+    except ValueError:
+        pass
+    agent = (form.get("js_user_agent") or "").strip()
+    if agent and len(agent) <= _USER_AGENT_LIMIT and agent.isprintable():
+        facts["js_user_agent"] = agent
+    if facts:
+        ctx.set(BROWSER_KEY, facts)
+
+
+def _browser(ctx: PageContext) -> dict[str, Any]:
+    facts = ctx.get(BROWSER_KEY)
+    if not isinstance(facts, dict):
+        return {}
+    screens: list[Screen] = []
+    if facts.get("screen_width", 0) > 0 and facts.get("screen_height", 0) > 0:
+        screens.append(
+            Screen(
+                facts["screen_width"],
+                facts["screen_height"],
+                facts.get("screen_scaling"),
+                facts.get("screen_colour_depth"),
+            )
+        )
+    window = None
+    if facts.get("window_width", 0) > 0 and facts.get("window_height", 0) > 0:
+        window = WindowSize(facts["window_width"], facts["window_height"])
+    offset = facts.get("utc_offset_minutes")
+    return {
+        "js_user_agent": facts.get("js_user_agent"),
+        "screens": screens,
+        "window_size": window,
+        "utc_offset": timedelta(minutes=offset) if isinstance(offset, int) else None,
+    }
 
 
 def _public_ip(host: str | None) -> str | None:
@@ -60,35 +133,68 @@ def fraud_headers(ctx: PageContext) -> FraudHeaderSource:
         public_port=client.port if client and _public_ip(client.host) else None,
         seen_at=ctx.now,
         device_id=ctx.device_id,
-        js_user_agent=None,
         user_ids={PRODUCT_NAME: str(user.id)},
         multi_factor=factors,
+        **_browser(ctx),
     )
     vendor = Vendor(PRODUCT_NAME, {PRODUCT_NAME: __version__})
     source = WebAppViaServer(vendor, vendor_public_ip=ctx.services.settings.vendor_public_ip)
     return source.for_request(request)
 
 
-@contextmanager
-def hmrc_client(ctx: PageContext) -> Iterator[Client]:
-    """An SDK client for the signed-in person (see the module docstring)."""
-    user = ctx.require_user()
-    connection = ctx.tx.connections.get(user.id)
-    nino = connection.nino if connection else None
+class AuditTrail:
+    """The audit rows of one page's calls, held until :meth:`write` (see the module
+    docstring): who, when, which customer, the answer and HMRC's correlation id."""
 
-    def record(call: CallRecord) -> None:
-        ctx.tx.audit.add(
-            AuditEntry(
-                at=call.at,
-                user_id=user.id,
-                nino=nino,
-                method=call.method,
-                path=call.path,
-                status=call.status,
-                correlation_id=call.correlation_id,
-                outcome=call.outcome,
+    def __init__(self, ctx: PageContext, user_id: int, nino: str | None) -> None:
+        self._ctx = ctx
+        self._user_id = user_id
+        self._nino = nino
+        self._calls: list[CallRecord] = []
+
+    def record(self, call: CallRecord) -> None:
+        self._calls.append(call)
+
+    def write(self) -> None:
+        for call in self._calls:
+            self._ctx.tx.audit.add(
+                AuditEntry(
+                    at=call.at,
+                    user_id=self._user_id,
+                    nino=self._nino,
+                    method=call.method,
+                    path=call.path,
+                    status=call.status,
+                    correlation_id=call.correlation_id,
+                    outcome=call.outcome,
+                )
             )
-        )
+        self._calls.clear()
 
-    with ctx.services.hmrc.client(user.id, record=record, fraud_headers=fraud_headers(ctx)) as c:
-        yield c
+
+@contextmanager
+def hmrc_client(ctx: PageContext, *, trail: AuditTrail | None = None) -> Iterator[Client]:
+    """An SDK client for the signed-in person (see the module docstring). With ``trail`` the
+    calls join it and the caller writes it (a page that must touch the token store after its
+    calls, and so writes nothing before)."""
+    user = ctx.require_user()
+    own = trail is None
+    if trail is None:
+        connection = ctx.tx.connections.get(user.id)
+        trail = AuditTrail(ctx, user.id, connection.nino if connection else None)
+    try:
+        with ctx.services.hmrc.client(
+            user.id, record=trail.record, fraud_headers=fraud_headers(ctx)
+        ) as client:
+            yield client
+    finally:
+        if own:
+            trail.write()
+
+
+@contextmanager
+def hmrc_http(ctx: PageContext, trail: AuditTrail) -> Iterator[httpx.Client]:
+    """A plain httpx client to HMRC for the OAuth calls made outside an SDK client (the code
+    exchange), its calls added to ``trail`` (the caller writes it)."""
+    with ctx.services.hmrc.http(record=trail.record) as http:
+        yield http
