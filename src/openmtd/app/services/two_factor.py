@@ -36,7 +36,7 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_data_uri(uri: str) -> str:
     """The QR code of ``uri`` as an SVG ``data:`` URI (the page's CSP allows data: images)."""
-    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgFillImage, box_size=10, border=4)
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=4)
     svg: bytes = image.to_string()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
