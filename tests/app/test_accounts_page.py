@@ -108,3 +108,12 @@ def test_a_new_password_ends_every_other_session(app_world: AppWorld) -> None:
     third = app_world.new_client()
     assert _sign_in(app_world, third, secret, DEFAULT_PASSWORD).status_code == 400
     assert _sign_in(app_world, third, secret, NEW_PASSWORD).status_code == 303
+
+
+def test_wrong_current_passwords_count_towards_the_lock(app_world: AppWorld) -> None:
+    client, _, _ = create_signed_in_user(app_world)
+    statuses = [_change(client, f"wrong guess {n}", NEW_PASSWORD).status_code for n in range(5)]
+    assert statuses == [400, 400, 400, 400, 429]
+    right = _change(client, DEFAULT_PASSWORD, NEW_PASSWORD)
+    assert right.status_code == 429
+    assert "wait 15 minutes" in right.text

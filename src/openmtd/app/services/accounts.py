@@ -45,6 +45,7 @@ __all__ = [
     "EmailTakenError",
     "PasswordCheck",
     "SignInAnswer",
+    "is_locked",
     "new_account_errors",
     "new_password_errors",
 ]
@@ -97,6 +98,7 @@ class _Tries:
 
 
 def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+    """Whether a lock (``locked_until``) still holds at ``now``."""
     return locked_until is not None and now < locked_until
 
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from openmtd.app.services.accounts import (
     EmailTakenError,
     SignInAnswer,
+    is_locked,
     new_account_errors,
     new_password_errors,
 )
@@ -190,8 +191,18 @@ async def change_password(request: Request) -> Response:
         for field in ("current_password", "new_password", "new_password_confirm"):
             if field in form.refused:
                 errors[field] = REFUSED_MESSAGE
-        if not errors and not accounts_of(ctx).change_password(ctx.tx, user, current, new, ctx.now):
-            errors["current_password"] = "Your current password is not right"
+        accounts = accounts_of(ctx)
+        if is_locked(user.locked_until, ctx.now):
+            # Wrong current passwords count like wrong sign-ins: a borrowed session cannot
+            # be used to guess the password either.
+            return _account_page(ctx, status_code=429, errors={"current_password": LOCKED_MESSAGE})
+        if not errors and not accounts.change_password(ctx.tx, user, current, new, ctx.now):
+            user = accounts.record_failure(ctx.tx, user, ctx.now)
+            locked = is_locked(user.locked_until, ctx.now)
+            errors["current_password"] = (
+                LOCKED_MESSAGE if locked else "Your current password is not right"
+            )
+            return _account_page(ctx, status_code=429 if locked else 400, errors=errors)
         if errors:
             return _account_page(ctx, status_code=400, errors=errors)
         # Every session of this person ends, this one too; this browser gets a new one that
