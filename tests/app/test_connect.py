@@ -196,6 +196,18 @@ def test_a_callback_without_a_journey_is_refused(app_world: AppWorld) -> None:
     assert "Your connection to HMRC was not finished" in answer.text
 
 
+def test_a_journey_older_than_an_hour_is_refused(app_world: AppWorld) -> None:
+    p = person(app_world)
+    state = parse_qs(urlsplit(start(p)).query)["state"][0]
+    for minutes in (25, 25, 11):  # the session stays alive; the journey does not
+        app_world.emulator.advance(minutes * 60)
+        assert p.browser.get("/connect").status_code == 200
+    answer = p.browser.get(f"/connect/callback?{urlencode({'code': 'abc', 'state': state})}")
+    assert answer.status_code == 400
+    assert "Your connection to HMRC was not finished" in answer.text
+    assert audit_rows(app_world, p.user_id) == []  # HMRC was not called
+
+
 def test_a_callback_used_twice_is_refused_the_second_time(app_world: AppWorld) -> None:
     status(app_world)
     p = person(app_world)

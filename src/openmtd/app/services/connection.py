@@ -25,6 +25,10 @@ from openmtd.sdk import AuthorizationRequest, Environment, OAuthClient, TokenSet
 #: only says the grant lasts 18 months; 30 days leaves a month of visits to act on it).
 AUTHORITY_WARNING_PERIOD: Final = timedelta(days=30)
 
+#: How long a journey may take from ``POST /connect`` to the callback (openmtd's choice: HMRC's
+#: code lives 10 minutes from the grant, and signing in with an identity check takes a while).
+JOURNEY_LIFETIME: Final = timedelta(hours=1)
+
 #: The session key of a journey in progress (between ``POST /connect`` and the callback).
 JOURNEY_KEY: Final = "connect_journey"
 
@@ -57,6 +61,10 @@ class Journey:
     request: AuthorizationRequest
     nino: str
     started_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        """Whether it is past :data:`JOURNEY_LIFETIME` (its answer is no longer believed)."""
+        return now >= self.started_at + JOURNEY_LIFETIME
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -116,7 +116,7 @@ def callback(request: Request) -> Response:
     with page_context(request) as ctx:
         user = ctx.require_user()
         journey = service.Journey.from_json(ctx.pop(service.JOURNEY_KEY))
-        if journey is None:
+        if journey is None or journey.expired(ctx.now):
             return journey_expired(ctx)
         try:
             code = parse_callback(journey.request, dict(request.query_params))
