@@ -17,6 +17,7 @@ from support.app_accounts import (
     create_account,
     create_signed_in_user,
     recovery_codes,
+    totp_next,
     totp_now,
 )
 
@@ -233,3 +234,26 @@ def test_the_code_page_without_a_password_step_goes_to_sign_in(app_world: AppWor
     response = app_world.client.get("/two-step")
     assert response.status_code == 303
     assert response.headers["location"] == "/sign-in"
+
+
+def test_an_authenticator_code_works_once(app_world: AppWorld) -> None:
+    secret = _signed_up(app_world)
+    code = totp_now(app_world, secret)
+    _password(app_world.client)
+    assert _code(app_world.client, code).status_code == 303
+    other = app_world.new_client()
+    _password(other)
+    again = _code(other, code)
+    assert again.status_code == 400
+    assert _code(other, totp_next(app_world, secret)).status_code == 303
+
+
+def test_the_set_up_code_cannot_sign_in_again(app_world: AppWorld) -> None:
+    browser, secret = create_account(
+        app_world, email=EMAIL, name="Sam", client=app_world.new_client()
+    )
+    code = totp_now(app_world, secret)
+    page = browser.get("/two-step/setup")
+    browser.post("/two-step/setup", data={"csrf_token": csrf_token(page.text), "code": code})
+    _password(app_world.client)
+    assert _code(app_world.client, code).status_code == 400

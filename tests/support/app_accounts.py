@@ -3,11 +3,16 @@ authenticator, save the recovery codes), so a test starts with a signed-in brows
 
 ``create_signed_in_user(world)`` signs in ``world.client`` by default; pass
 ``client=world.new_client()`` for a second person in the same test.
+
+A code works once (the app remembers the last time-step it accepted), and the world's clock is
+pinned: the set-up here uses the previous step's code, so ``totp_now`` is good for one sign-in
+at the same instant and ``totp_next`` for one more; after that, move the clock.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Final
 
 import pyotp
@@ -24,6 +29,17 @@ _RECOVERY = re.compile(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>")
 def totp_now(world: AppWorld, secret: str) -> str:
     """The authenticator's code at the world's (pinned) clock."""
     return pyotp.TOTP(secret).at(world.emulator.clock.now())
+
+
+def totp_next(world: AppWorld, secret: str) -> str:
+    """The next step's code (30 seconds on), which the app still accepts: for a second sign-in
+    at the same pinned instant, since a code works once."""
+    return pyotp.TOTP(secret).at(world.emulator.clock.now() + timedelta(seconds=30))
+
+
+def totp_previous(world: AppWorld, secret: str) -> str:
+    """The previous step's code (30 seconds before), which the app still accepts."""
+    return pyotp.TOTP(secret).at(world.emulator.clock.now() - timedelta(seconds=30))
 
 
 def setup_secret(html: str) -> str:
@@ -83,7 +99,8 @@ def create_signed_in_user(
     setup = browser.get("/two-step/setup")
     confirmed = browser.post(
         "/two-step/setup",
-        data={"csrf_token": csrf_token(setup.text), "code": totp_now(world, secret)},
+        # The previous step's code: now's and the next one stay unused for the test's sign-ins.
+        data={"csrf_token": csrf_token(setup.text), "code": totp_previous(world, secret)},
     )
     assert confirmed.status_code == 303, confirmed.text
     codes_page = browser.get(confirmed.headers["location"])

@@ -16,7 +16,7 @@ from openmtd.app.security import (
     recovery_code_hash,
 )
 from openmtd.app.services.accounts import new_account_errors
-from openmtd.app.services.two_factor import TypedCode, new_secret, read_code, totp_matches
+from openmtd.app.services.two_factor import TypedCode, new_secret, read_code, totp_step
 from openmtd.app.settings import PasswordHashing
 from openmtd.app.web.routes.account_common import safe_next
 
@@ -85,9 +85,20 @@ def test_a_recovery_code_is_not_read_where_only_the_app_code_is_wanted() -> None
 def test_the_code_of_now_and_of_30_seconds_either_side_is_right() -> None:
     secret = new_secret()
     totp = pyotp.TOTP(secret)
-    assert totp_matches(secret, totp.at(NOW), NOW)
-    assert totp_matches(secret, totp.at(NOW - timedelta(seconds=30)), NOW)
-    assert not totp_matches(secret, totp.at(NOW - timedelta(seconds=90)), NOW)
+    step = int(NOW.timestamp()) // 30
+    assert totp_step(secret, totp.at(NOW), NOW, after=None) == step
+    assert totp_step(secret, totp.at(NOW - timedelta(seconds=30)), NOW, after=None) == step - 1
+    assert totp_step(secret, totp.at(NOW + timedelta(seconds=30)), NOW, after=None) == step + 1
+    assert totp_step(secret, totp.at(NOW - timedelta(seconds=90)), NOW, after=None) is None
+
+
+def test_a_code_of_a_step_already_used_or_earlier_is_refused() -> None:
+    secret = new_secret()
+    totp = pyotp.TOTP(secret)
+    step = int(NOW.timestamp()) // 30
+    assert totp_step(secret, totp.at(NOW), NOW, after=step) is None
+    assert totp_step(secret, totp.at(NOW), NOW, after=step - 1) == step
+    assert totp_step(secret, totp.at(NOW - timedelta(seconds=30)), NOW, after=step - 1) is None
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ or anything else is a wrong answer (and counted as one), never quietly converted
 from __future__ import annotations
 
 import base64
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,10 +65,18 @@ def read_code(typed: str, *, recovery_allowed: bool = True) -> TypedCode:
     return TypedCode()
 
 
-def totp_matches(secret: str, digits: str, now: datetime) -> bool:
-    """Whether ``digits`` is the authenticator's code now (or 30 seconds either side, for a
-    phone's clock that is a little out)."""
-    return pyotp.TOTP(secret).verify(digits, for_time=now, valid_window=1)
+def totp_step(secret: str, digits: str, now: datetime, *, after: int | None) -> int | None:
+    """The time-step whose code ``digits`` is: now's, or 30 seconds either side (a phone's
+    clock may be a little out); None if it is none of them, or if the step is not later than
+    ``after`` (the last step accepted: a code works once, RFC 6238 section 5.2)."""
+    totp = pyotp.TOTP(secret)
+    current = int(now.timestamp()) // totp.interval
+    for step in (current - 1, current, current + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.at(step * totp.interval), digits):
+            return step
+    return None
 
 
 def issue_recovery_codes(tx: UnitOfWork, user_id: int) -> list[str]:

@@ -22,7 +22,9 @@ class User:
     ``email`` is kept as typed and matched case-insensitively (``email_key``, lower case).
     ``totp_secret`` is the authenticator app's secret, encrypted at rest by the adapter;
     None until set up, and ``totp_confirmed_at`` is when the first code was checked.
-    ``failed_sign_ins`` and ``locked_until`` throttle password guessing.
+    ``totp_last_step`` is the authenticator time-step (Unix time // 30) of the last code
+    accepted: a code of that step or an earlier one is refused (RFC 6238 section 5.2: a code
+    works once). ``failed_sign_ins`` and ``locked_until`` throttle password guessing.
     """
 
     id: int
@@ -35,6 +37,7 @@ class User:
     totp_confirmed_at: datetime | None = None
     failed_sign_ins: int = 0
     locked_until: datetime | None = None
+    totp_last_step: int | None = None
 
     @property
     def email_key(self) -> str:

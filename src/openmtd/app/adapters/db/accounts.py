@@ -35,6 +35,7 @@ class SqlUsers:
             totp_confirmed_at=utc_or_none(row.totp_confirmed_at),
             failed_sign_ins=row.failed_sign_ins,
             locked_until=utc_or_none(row.locked_until),
+            totp_last_step=row.totp_last_step,
         )
 
     def add(
@@ -82,6 +83,7 @@ class SqlUsers:
                 totp_confirmed_at=user.totp_confirmed_at,
                 failed_sign_ins=user.failed_sign_ins,
                 locked_until=user.locked_until,
+                totp_last_step=user.totp_last_step,
             )
         )
 

@@ -40,6 +40,8 @@ class UserRow(Base):
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Added by app_0002.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class RecoveryCodeRow(Base):

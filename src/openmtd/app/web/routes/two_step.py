@@ -17,7 +17,7 @@ from openmtd.app.services.two_factor import (
     qr_data_uri,
     read_code,
     secret_for_display,
-    totp_matches,
+    totp_step,
     use_recovery_code,
 )
 from openmtd.app.storage import User
@@ -94,12 +94,13 @@ async def setup(request: Request) -> Response:
         if is_locked(user.locked_until, ctx.now):
             return _locked(ctx)
         typed = read_code(form.get("code"), recovery_allowed=False)
-        if (
-            user.totp_secret
-            and typed.digits
-            and totp_matches(user.totp_secret, typed.digits, ctx.now)
-        ):
-            user = replace(user, totp_confirmed_at=ctx.now)
+        step = (
+            totp_step(user.totp_secret, typed.digits, ctx.now, after=user.totp_last_step)
+            if user.totp_secret and typed.digits
+            else None
+        )
+        if step is not None:
+            user = replace(user, totp_confirmed_at=ctx.now, totp_last_step=step)
             ctx.tx.users.save(user)
             accounts_of(ctx).signed_in(ctx.tx, user)
             ctx.second_factor_passed()
@@ -149,13 +150,19 @@ async def enter_code(request: Request) -> Response:
         if is_locked(user.locked_until, ctx.now):
             return _locked(ctx)
         typed = read_code(form.get("code"))
-        right = (
-            typed.digits is not None and totp_matches(user.totp_secret, typed.digits, ctx.now)
-        ) or (
+        step = (
+            totp_step(user.totp_secret, typed.digits, ctx.now, after=user.totp_last_step)
+            if typed.digits is not None
+            else None
+        )
+        if step is not None:
+            # The step is spent: the same code cannot sign anyone in again.
+            user = replace(user, totp_last_step=step)
+            ctx.tx.users.save(user)
+        if step is not None or (
             typed.recovery is not None
             and use_recovery_code(ctx.tx, user.id, typed.recovery, ctx.now)
-        )
-        if right:
+        ):
             accounts_of(ctx).signed_in(ctx.tx, user)
             ctx.second_factor_passed()
             return redirect(ctx, after_sign_in(ctx))
