@@ -30,7 +30,16 @@ from openmtd.app.web.routes.connect import reconnect_page
 from openmtd.sdk import PRODUCTION, SANDBOX, Api, Environment, ReauthorisationRequired
 from support.app import APP_URL, AppWorld, csrf_token
 from support.app_accounts import DEFAULT_PASSWORD, create_signed_in_user, totp_now
-from support.app_connect import Person, at_hmrc, back_to_app, connect, customer, person, status
+from support.app_connect import (
+    Person,
+    at_hmrc,
+    back_to_app,
+    connect,
+    customer,
+    form_token,
+    person,
+    status,
+)
 from support.mtd_api import NINO
 
 DAY = timedelta(days=1)
@@ -111,7 +120,8 @@ def test_one_click_reconnect_renews_the_authority_for_the_same_nino(
     p, secret = connected
     later(app_world, p, secret, GRANT - 10 * DAY)
     form = p.browser.get("/connect")
-    answer = p.browser.post("/connect/reconnect", data={"csrf_token": csrf_token(form.text)})
+    token = form_token(form.text, "/connect/reconnect")
+    answer = p.browser.post("/connect/reconnect", data={"csrf_token": token})
     assert answer.status_code == 303
     location = answer.headers["location"]
     assert location.startswith("http://emulator.test/oauth/authorize?")
@@ -172,7 +182,8 @@ def test_disconnect_deletes_the_tokens_and_the_connection(
     p, _secret = connected
     form = p.browser.get("/connect")
     assert "Disconnect from HMRC" in form.text
-    answer = p.browser.post("/connect/disconnect", data={"csrf_token": csrf_token(form.text)})
+    token = form_token(form.text, "/connect/disconnect")
+    answer = p.browser.post("/connect/disconnect", data={"csrf_token": token})
     assert answer.status_code == 200
     assert "<h1>Disconnected from HMRC</h1>" in answer.text
     with app_world.store.transaction() as tx:

@@ -11,6 +11,7 @@ app; ``status(world, "2026-27")`` gives them an ITSA status for a year.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,13 +20,15 @@ from urllib.parse import urlsplit
 from starlette.testclient import TestClient
 
 from openmtd.emulator.storage import Account, StoredStatus, TwoStepMethod
-from support.app import APP_URL, AppWorld, csrf_token
+from support.app import APP_URL, AppWorld
 from support.app_accounts import create_signed_in_user
 from support.emulator import PASSWORD
 from support.emulator import csrf_token as hmrc_csrf
 from support.mtd_api import NINO, mtd_it
 
 CALLBACK = f"{APP_URL}/connect/callback"
+_FORMS = re.compile(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', re.DOTALL)
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
 BROWSER_FACTS = {
     "js_user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chromium/120.0",
     "screen_width": "1920",
@@ -74,12 +77,24 @@ def person(world: AppWorld, **options: Any) -> Person:
     return Person(browser, user.id, customer(world, **options))
 
 
+def form_token(html: str, action: str) -> str:
+    """The CSRF token in the page's own form that posts to ``action`` (not the nav's)."""
+    for found_action, body in _FORMS.findall(html):
+        if found_action == action:
+            match = _TOKEN.search(body)
+            assert match, f"the form to {action} has no CSRF field"
+            assert match.group(1), f"the form to {action} has an empty CSRF token"
+            return match.group(1)
+    raise AssertionError(f"the page has no form to {action}")
+
+
 def start(p: Person, nino: str = NINO) -> str:
     """POST /connect: the location HMRC's /oauth/authorize is at."""
     form = p.browser.get("/connect")
     assert form.status_code == 200, form.text
     answer = p.browser.post(
-        "/connect", data={"csrf_token": csrf_token(form.text), "nino": nino, **BROWSER_FACTS}
+        "/connect",
+        data={"csrf_token": form_token(form.text, "/connect"), "nino": nino, **BROWSER_FACTS},
     )
     assert answer.status_code == 303, answer.text
     return answer.headers["location"]
