@@ -253,6 +253,34 @@ def test_without_script_the_browser_headers_are_left_out_not_invented(
     assert sent.headers["gov-client-connection-method"] == "WEB_APP_VIA_SERVER"
 
 
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"screen_width": "²", "screen_height": "1080", "utc_offset_minutes": "٣"},
+        {"screen_width": "-1920", "screen_height": "99999999", "window_width": "1e3"},
+        {"screen_scaling": "nan", "utc_offset_minutes": "--60", "window_height": ""},
+        {"screen_scaling": "inf", "js_user_agent": "x" * 1001},
+    ],
+)
+def test_what_the_script_sends_is_bounded(app_world: AppWorld, facts: dict[str, str]) -> None:
+    status(app_world)
+    p = person(app_world)
+    form = p.browser.get("/connect")
+    answer = p.browser.post(
+        "/connect", data={"csrf_token": form_token(form.text, "/connect"), "nino": NINO, **facts}
+    )
+    assert answer.status_code == 303
+    assert back_to_app(p, at_hmrc(app_world, answer.headers["location"], p.account))
+    sent = [r for r in app_world.transport.sent if "/itsa-status/" in r.url.path][-1]
+    for name in (
+        "gov-client-screens",
+        "gov-client-window-size",
+        "gov-client-timezone",
+        "gov-client-browser-js-user-agent",
+    ):
+        assert name not in sent.headers
+
+
 # --- the service's own rules ----------------------------------------------------------------
 def _connection(ends_at: datetime | None) -> Connection:
     at = datetime(2026, 11, 26, 10, tzinfo=UTC)

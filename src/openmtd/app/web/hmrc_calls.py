@@ -57,20 +57,29 @@ BROWSER_FIELDS: Final = {
 _USER_AGENT_LIMIT: Final = 1000
 
 
+def _small_int(text: str | None) -> int | None:
+    """An ASCII integer of at most 7 characters (``str.isdigit`` would take "²")."""
+    value = (text or "").strip()
+    digits = value.removeprefix("-")
+    if not digits or len(value) > 7 or not all("0" <= char <= "9" for char in digits):
+        return None
+    return int(value)
+
+
 def remember_browser(ctx: PageContext, form: Form) -> None:
     """Keep what ``browser.js`` put in the form's hidden fields (bounded numbers, a
     printable user agent); a field left empty (no script) or out of range is not kept."""
     facts: dict[str, Any] = {}
     for name, limit in BROWSER_FIELDS.items():
-        text = (form.get(name) or "").strip()
-        if text.lstrip("-").isdigit() and len(text) <= 7 and abs(int(text)) <= limit:
-            facts[name] = int(text)
+        number = _small_int(form.get(name))
+        if number is not None and abs(number) <= limit:
+            facts[name] = number
     scaling = (form.get("screen_scaling") or "").strip()
     try:
-        if scaling and 0 < float(scaling) <= 20:
+        if scaling and len(scaling) <= 12 and 0 < float(scaling) <= 20:
             facts["screen_scaling"] = float(scaling)
     except ValueError:
-        pass
+        pass  # not a number: left out
     agent = (form.get("js_user_agent") or "").strip()
     if agent and len(agent) <= _USER_AGENT_LIMIT and agent.isprintable():
         facts["js_user_agent"] = agent
