@@ -22,6 +22,7 @@ from support.app_connect import (
     audit_rows,
     back_to_app,
     connect,
+    customer,
     person,
     start,
     status,
@@ -317,3 +318,25 @@ def test_an_agent_signing_in_as_an_individual_is_told_to_use_the_right_account(
     assert answer.status_code == 403
     assert "not an agent" in answer.text
     assert _not_connected(app_world, p)
+
+
+def test_an_individual_below_confidence_250_passes_the_identity_check_and_connects(
+    app_world: AppWorld,
+) -> None:
+    status(app_world)
+    p = person(app_world, confidence_level=50)
+    assert connect(app_world, p).headers["location"] == "/dashboard"
+
+
+def test_an_organisation_holding_the_customers_enrolment_is_accepted(
+    app_world: AppWorld,
+) -> None:
+    """HMRC lets an Organisation holding the customer's HMRC-MTD-IT read their records
+    (docs/emulator.md, "Who may call what"), so the app accepts it as the customer."""
+    status(app_world)
+    browser, user, _secret = create_signed_in_user(app_world)
+    organisation = customer(
+        app_world, affinity_group=AffinityGroup.ORGANISATION, confidence_level=50
+    )
+    p = Person(browser, user.id, organisation)
+    assert connect(app_world, p).headers["location"] == "/dashboard"
