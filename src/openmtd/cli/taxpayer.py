@@ -33,11 +33,12 @@ from openmtd.app.services.desktop import (
     default_config_dir,
     loopback_redirect_uri,
 )
+from openmtd.app.services.position import guidance_from, read_obligations, read_statuses
 from openmtd.app.settings import SettingsError, hmrc_environment
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.taxpayer_errors import Problem, explain, sign_up_hint
-from openmtd.cli.taxpayer_read import obligations_rows, read_guidance
 from openmtd.rules.clock import Clock
+from openmtd.rules.guidance import Guidance
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.tax_year import TaxYear
 from openmtd.sdk import LoopbackReceiver, Machine
@@ -286,29 +287,35 @@ def status(
             today = year.start if year.start > today else year.end
         the_link = desktop.read_link()
         with _err.status("Reading your records at HMRC..."), desktop.client(the_link) as client:
-            read = read_guidance(client, the_link.nino, today)
-    guidance = read.guidance
+            answer, signed_up = read_statuses(client, the_link.nino, today)
+    read = guidance_from(answer, signed_up, today)
     if as_json:
-        typer.echo(json.dumps({"nino": the_link.nino, "guidance": guidance.to_dict()}, indent=2))
+        body = {"nino": the_link.nino, "guidance": read.to_dict()}
+        typer.echo(json.dumps(body, indent=2))
         return
-    _out.print(f"[bold]{escape(guidance.headline)}[/bold]")
-    for line in guidance.what_to_do:
-        _out.print(f"  • {escape(line)}")
-    if guidance.years:
-        _out.print("\n[bold]Year by year[/bold]")
-        for summary in guidance.years:
-            _out.print(f"  {escape(summary.label)}: {escape(summary.summary)}")
-    if guidance.deadlines:
-        _out.print("\n[bold]Coming up[/bold]")
-        for deadline in guidance.deadlines:
-            mark = " (penalty points if late)" if deadline.penalty_points else ""
-            _out.print(f"  {deadline.due:%d %b %Y}  {escape(deadline.what)}{mark}")
-    if guidance.penalty_warning:
-        _out.print(f"\n{escape(guidance.penalty_warning)}")
-    _out.print(f"\n{escape(guidance.next_step)}")
-    if not read.signed_up:
+    print_guidance(_out, read)
+    if not signed_up:
         for line in sign_up_hint(the_link.environment, the_link.nino):
             _out.print(escape(line))
+
+
+def print_guidance(console: Console, guidance: Guidance) -> None:
+    """The guidance in words: the headline, what to do, each year, the deadlines ahead."""
+    console.print(f"[bold]{escape(guidance.headline)}[/bold]")
+    for line in guidance.what_to_do:
+        console.print(f"  • {escape(line)}")
+    if guidance.years:
+        console.print("\n[bold]Year by year[/bold]")
+        for summary in guidance.years:
+            console.print(f"  {escape(summary.label)}: {escape(summary.summary)}")
+    if guidance.deadlines:
+        console.print("\n[bold]Coming up[/bold]")
+        for deadline in guidance.deadlines:
+            mark = " (penalty points if late)" if deadline.penalty_points else ""
+            console.print(f"  {deadline.due:%d %b %Y}  {escape(deadline.what)}{mark}")
+    if guidance.penalty_warning:
+        console.print(f"\n{escape(guidance.penalty_warning)}")
+    console.print(f"\n{escape(guidance.next_step)}")
 
 
 # --- openmtd obligations -----------------------------------------------------------------------
@@ -320,7 +327,8 @@ def obligations(as_json: AsJson = False, config_dir: ConfigDir = None) -> None:
         today = _today(desktop)
         the_link = desktop.read_link()
         with _err.status("Reading your obligations at HMRC..."), desktop.client(the_link) as client:
-            rows = obligations_rows(client, the_link.nino, today)
+            answer, _ = read_statuses(client, the_link.nino, today)
+            rows = read_obligations(client, the_link.nino, today, answer)
     year = TaxYear.containing(today)
     if as_json:
         body: dict[str, Any] = {
@@ -335,7 +343,8 @@ def obligations(as_json: AsJson = False, config_dir: ConfigDir = None) -> None:
         _out.print(f"HMRC holds no quarterly updates or final declaration for {year.label()}.")
         return
     table = Table(title=f"Your obligations for {year.label()}")
-    for heading in ("What", "Period", "Due", "State", "Penalty points if late"):
+    table.add_column("What", no_wrap=True)
+    for heading in ("Period", "Due", "State", "Penalty points if late"):
         table.add_column(heading)
     for row in rows:
         table.add_row(

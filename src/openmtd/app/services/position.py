@@ -170,7 +170,7 @@ def read_obligations(
         for period in source.obligation_details:
             rows.append(
                 _row(
-                    f"Quarterly update ({name}) to {period.period_end_date:%d %B %Y}",
+                    f"Quarterly update ({name})",
                     period,
                     today,
                     penalties.get(ObligationKind.QUARTERLY_UPDATES, False),
@@ -184,7 +184,7 @@ def read_obligations(
     for period in final.obligations if final else ():
         rows.append(
             _row(
-                f"Final declaration for {year.label()}",
+                "Final declaration",
                 period,
                 today,
                 penalties.get(ObligationKind.FINAL_DECLARATION, True),
