@@ -38,7 +38,7 @@ from openmtd.app.settings import SettingsError, hmrc_environment
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.taxpayer_errors import Problem, explain, sign_up_hint
 from openmtd.rules.clock import Clock
-from openmtd.rules.guidance import Guidance
+from openmtd.rules.guidance import LATE_SUBMISSION_PENALTY, Guidance
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.tax_year import TaxYear
 from openmtd.sdk import LoopbackReceiver, Machine
@@ -288,12 +288,12 @@ def status(
         the_link = desktop.read_link()
         with _err.status("Reading your records at HMRC..."), desktop.client(the_link) as client:
             answer, signed_up = read_statuses(client, the_link.nino, today)
-    read = guidance_from(answer, signed_up, today)
+    shown = guidance_from(answer, signed_up, today)
     if as_json:
-        body = {"nino": the_link.nino, "guidance": read.to_dict()}
+        body = {"nino": the_link.nino, "guidance": shown.to_dict()}
         typer.echo(json.dumps(body, indent=2))
         return
-    print_guidance(_out, read)
+    print_guidance(_out, shown)
     if not signed_up:
         for line in sign_up_hint(the_link.environment, the_link.nino):
             _out.print(escape(line))
@@ -327,8 +327,9 @@ def obligations(as_json: AsJson = False, config_dir: ConfigDir = None) -> None:
         today = _today(desktop)
         the_link = desktop.read_link()
         with _err.status("Reading your obligations at HMRC..."), desktop.client(the_link) as client:
-            answer, _ = read_statuses(client, the_link.nino, today)
-            rows = read_obligations(client, the_link.nino, today, answer)
+            answer, signed_up = read_statuses(client, the_link.nino, today)
+            # Not signed up: HMRC holds no obligations; say how to sign up, not "none held".
+            rows = read_obligations(client, the_link.nino, today, answer) if signed_up else ()
     year = TaxYear.containing(today)
     if as_json:
         body: dict[str, Any] = {
@@ -338,6 +339,10 @@ def obligations(as_json: AsJson = False, config_dir: ConfigDir = None) -> None:
             "obligations": [row.to_dict() for row in rows],
         }
         typer.echo(json.dumps(body, indent=2))
+        return
+    if not signed_up:
+        for line in sign_up_hint(the_link.environment, the_link.nino):
+            _out.print(escape(line))
         return
     if not rows:
         _out.print(f"HMRC holds no quarterly updates or final declaration for {year.label()}.")
@@ -358,7 +363,7 @@ def obligations(as_json: AsJson = False, config_dir: ConfigDir = None) -> None:
     if any(row.penalty_bearing for row in rows):
         _out.print(
             "A late penalty-bearing submission brings a penalty point; once points reach the "
-            "threshold, each late one costs £200."
+            f"threshold, each late one costs {LATE_SUBMISSION_PENALTY}."
         )
 
 

@@ -54,8 +54,7 @@ def sign_up_hint(environment: Environment, nino: str) -> list[str]:
     """How to sign up when HMRC holds no MTD sign-up for the NINO (software cannot sign up)."""
     return [
         f"HMRC has no Making Tax Digital for Income Tax sign-up for {_shown(nino)} yet.",
-        "If you need to use it (`openmtd check-income` tells you), sign up with HMRC online "
-        f"services: {sign_up_url(environment)}",
+        f"If you need to use it, sign up with HMRC online services: {sign_up_url(environment)}",
     ]
 
 
