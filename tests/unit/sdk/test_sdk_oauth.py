@@ -259,3 +259,102 @@ def test_an_application_token_has_no_refresh_token() -> None:
     )
     assert token.expires_at == NOW + timedelta(hours=4)
     assert "app-token" not in repr(token)
+
+
+def test_a_token_set_without_a_refresh_token_cannot_be_refreshed() -> None:
+    with pytest.raises(ReauthorisationRequired) as raised:
+        client().refresh_request(stored(refresh_token=None))
+    assert raised.value.reason is ReauthorisationReason.REFRESH_REFUSED
+    assert raised.value.description == "no refresh token is held"
+
+
+def test_a_refusal_other_than_invalid_grant_on_refresh_stays_an_oauth_error() -> None:
+    refused = answer(401, {"error": "invalid_client", "error_description": "bad secret"})
+    with pytest.raises(OAuthError) as raised:
+        client().read_refresh(refused, stored())
+    assert not isinstance(raised.value, ReauthorisationRequired)
+    assert (raised.value.status, raised.value.error) == (401, "invalid_client")
+
+
+def test_a_body_that_is_not_json_is_an_unexpected_response() -> None:
+    oauth = client()
+    with pytest.raises(OAuthError) as raised:
+        oauth.read_grant(httpx.Response(200, text="<html>"), oauth.authorization_url(["x"]))
+    assert (raised.value.error, raised.value.description) == (
+        "unexpected_response",
+        "HTTP 200 without an OAuth body",
+    )
+
+
+def _token_endpoint(seen: list[dict[str, str]]) -> httpx.MockTransport:
+    """HMRC's token endpoint answering every grant type with ``GRANTED``, noting each form."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url == "https://test-api.service.hmrc.gov.uk/oauth/token"
+        seen.append({k: v[0] for k, v in parse_qs(request.content.decode()).items()})
+        return answer(200, GRANTED)
+
+    return httpx.MockTransport(handler)
+
+
+def test_the_whole_calls_send_their_form_and_read_the_answer() -> None:
+    oauth = client()
+    seen: list[dict[str, str]] = []
+    request = oauth.authorization_url(["read:self-assessment"])
+    with httpx.Client(transport=_token_endpoint(seen)) as http:
+        granted = oauth.exchange_code("the-code", request, http=http)
+        rotated = oauth.refresh(stored(), http=http)
+        app_token = oauth.application_token(["read:self-assessment"], http=http)
+    assert [form["grant_type"] for form in seen] == [
+        "authorization_code",
+        "refresh_token",
+        "client_credentials",
+    ]
+    assert seen[0]["code_verifier"] == request.code_verifier
+    assert seen[1]["refresh_token"] == "old-refresh"
+    assert seen[2]["scope"] == "read:self-assessment"
+    assert granted.refresh_token == rotated.refresh_token == "r" * 32
+    assert rotated.granted_at == NOW - timedelta(days=10)
+    assert app_token.scopes == ("read:self-assessment",)
+
+
+def test_the_async_calls_match_the_sync_ones() -> None:
+    import anyio
+
+    oauth = client()
+    seen: list[dict[str, str]] = []
+    request = oauth.authorization_url(["read:self-assessment"])
+
+    async def calls() -> tuple[TokenSet, TokenSet]:
+        async with httpx.AsyncClient(transport=_token_endpoint(seen)) as http:
+            granted = await oauth.exchange_code_async("the-code", request, http=http)
+            rotated = await oauth.refresh_async(stored(), http=http)
+        return granted, rotated
+
+    granted, rotated = anyio.run(calls)
+    assert [form["grant_type"] for form in seen] == ["authorization_code", "refresh_token"]
+    assert granted.granted_at == NOW
+    assert rotated.access_token == "a" * 32
+
+
+def test_no_answer_from_the_token_endpoint_is_a_transport_error() -> None:
+    import anyio
+
+    from openmtd.sdk._errors import TransportError
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    oauth = client()
+    with (
+        httpx.Client(transport=httpx.MockTransport(unreachable)) as http,
+        pytest.raises(TransportError, match=r"no answer from .*/oauth/token: ConnectError"),
+    ):
+        oauth.refresh(stored(), http=http)
+
+    async def refresh() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(unreachable)) as http:
+            await oauth.refresh_async(stored(), http=http)
+
+    with pytest.raises(TransportError, match="ConnectError"):
+        anyio.run(refresh)
