@@ -67,3 +67,43 @@ def test_hmrc_is_sandbox_production_or_a_url() -> None:
     assert hmrc_environment("http://127.0.0.1:8600/").api_base_url == "http://127.0.0.1:8600"
     with pytest.raises(SettingsError, match="sandbox"):
         hmrc_environment("staging")
+
+
+def test_every_variable_is_read_from_the_environment() -> None:
+    key = Fernet.generate_key().decode()
+    settings = AppSettings.from_environment(
+        {
+            "OPENMTD_APP_DATABASE_URL": "sqlite:////tmp/app-settings-test.db",
+            "OPENMTD_APP_HMRC": "http://127.0.0.1:8600/",
+            "OPENMTD_APP_PUBLIC_URL": "https://app.example/",
+            "OPENMTD_APP_TOKEN_KEYS": key,
+            "OPENMTD_APP_SECURE_COOKIES": "1",
+            "OPENMTD_APP_SMTP_HOST": "smtp.example",
+            "OPENMTD_APP_SMTP_PORT": " 2525 ",
+            "OPENMTD_APP_SMTP_USERNAME": "mailer",
+            "OPENMTD_APP_SMTP_PASSWORD": "mail-secret",
+            "OPENMTD_APP_SMTP_STARTTLS": "0",
+        }
+    )
+    assert settings.database_url == "sqlite:////tmp/app-settings-test.db"
+    assert settings.hmrc.api_base_url == "http://127.0.0.1:8600"
+    assert settings.redirect_uri == "https://app.example/connect/callback"
+    assert settings.secure_cookies
+    assert settings.smtp is not None
+    assert (settings.smtp.host, settings.smtp.port, settings.smtp.username) == (
+        "smtp.example",
+        2525,
+        "mailer",
+    )
+    assert not settings.smtp.starttls
+    assert settings.smtp.sender == "openmtd <noreply@localhost>"
+    assert "mail-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("port", ["", "smtp", "0", "65536", "２５"])
+def test_a_bad_smtp_port_is_a_settings_error(port: str) -> None:
+    with pytest.raises(SettingsError, match="OPENMTD_APP_SMTP_PORT must be a port"):
+        AppSettings.from_environment(
+            {"OPENMTD_APP_SMTP_HOST": "smtp.example", "OPENMTD_APP_SMTP_PORT": port},
+            dev_mode=True,
+        )

@@ -24,6 +24,14 @@ class SettingsError(ValueError):
     """Settings that cannot be used (a placeholder secret outside dev mode, a bad key)."""
 
 
+def _port(value: str) -> int:
+    """A TCP port from a variable, or a :class:`SettingsError` saying what was wrong."""
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and 0 < int(text) < 65536):
+        raise SettingsError(f"OPENMTD_APP_SMTP_PORT must be a port from 1 to 65535, not {value!r}")
+    return int(text)
+
+
 def hmrc_environment(value: str) -> Environment:
     """``sandbox``, ``production`` or an emulator's base URL (``http://127.0.0.1:8600``)."""
     if value == "sandbox":
@@ -139,7 +147,7 @@ class AppSettings:
         if host := env.get("OPENMTD_APP_SMTP_HOST"):
             values["smtp"] = SmtpSettings(
                 host=host,
-                port=int(env.get("OPENMTD_APP_SMTP_PORT", "587")),
+                port=_port(env.get("OPENMTD_APP_SMTP_PORT", "587")),
                 username=env.get("OPENMTD_APP_SMTP_USERNAME") or None,
                 password=env.get("OPENMTD_APP_SMTP_PASSWORD") or None,
                 starttls=env.get("OPENMTD_APP_SMTP_STARTTLS", "1") != "0",
