@@ -102,8 +102,20 @@ def test_every_variable_is_read_from_the_environment() -> None:
 
 @pytest.mark.parametrize("port", ["", "smtp", "0", "65536", "２５"])
 def test_a_bad_smtp_port_is_a_settings_error(port: str) -> None:
-    with pytest.raises(SettingsError, match="OPENMTD_APP_SMTP_PORT must be a port"):
+    with pytest.raises(SettingsError, match="OPENMTD_APP_SMTP_PORT must be a (port|whole number)"):
         AppSettings.from_environment(
             {"OPENMTD_APP_SMTP_HOST": "smtp.example", "OPENMTD_APP_SMTP_PORT": port},
             dev_mode=True,
         )
+
+
+@pytest.mark.parametrize("rate", ["0", "1001", "three", "３"])
+def test_a_bad_rate_limit_is_a_settings_error(rate: str) -> None:
+    with pytest.raises(SettingsError, match="OPENMTD_APP_RATE_LIMIT must be a whole number"):
+        AppSettings.from_environment({"OPENMTD_APP_RATE_LIMIT": rate}, dev_mode=True)
+
+
+def test_the_rate_limit_defaults_to_hmrcs_and_is_read_from_the_environment() -> None:
+    assert AppSettings.from_environment({}, dev_mode=True).rate_limit_per_second == 3
+    settings = AppSettings.from_environment({"OPENMTD_APP_RATE_LIMIT": "150"}, dev_mode=True)
+    assert settings.rate_limit_per_second == 150

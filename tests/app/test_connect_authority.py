@@ -29,7 +29,7 @@ from openmtd.app.web.hmrc_calls import hmrc_client
 from openmtd.app.web.routes.connect import reconnect_page
 from openmtd.sdk import PRODUCTION, SANDBOX, Api, Environment, ReauthorisationRequired
 from support.app import APP_URL, AppWorld, csrf_token
-from support.app_accounts import DEFAULT_PASSWORD, create_signed_in_user, totp_now
+from support.app_accounts import create_signed_in_user
 from support.app_connect import (
     Person,
     at_hmrc,
@@ -37,6 +37,7 @@ from support.app_connect import (
     connect,
     customer,
     form_token,
+    later,
     person,
     status,
 )
@@ -46,25 +47,6 @@ DAY = timedelta(days=1)
 GRANT = timedelta(days=547)
 
 
-def sign_in_again(world: AppWorld, browser: TestClient, secret: str) -> None:
-    """Sign in through the pages (after the clock moved past the session's idle limit)."""
-    form = browser.get("/sign-in")
-    answer = browser.post(
-        "/sign-in",
-        data={
-            "csrf_token": csrf_token(form.text),
-            "email": "sam@example.com",
-            "password": DEFAULT_PASSWORD,
-        },
-    )
-    assert answer.status_code == 303, answer.text
-    form = browser.get("/two-step")
-    answer = browser.post(
-        "/two-step", data={"csrf_token": csrf_token(form.text), "code": totp_now(world, secret)}
-    )
-    assert answer.status_code == 303, answer.text
-
-
 @pytest.fixture
 def connected(app_world: AppWorld) -> tuple[Person, str]:
     status(app_world)
@@ -72,12 +54,6 @@ def connected(app_world: AppWorld) -> tuple[Person, str]:
     p = Person(browser, user.id, customer(app_world))
     assert connect(app_world, p).headers["location"] == "/dashboard"
     return p, secret
-
-
-def later(world: AppWorld, p: Person, secret: str, until: timedelta) -> None:
-    """Move the clock to ``until`` after the grant, and sign in again."""
-    world.emulator.advance(until.total_seconds())
-    sign_in_again(world, p.browser, secret)
 
 
 def banner_text(p: Person) -> str:

@@ -29,6 +29,8 @@ from openmtd.emulator.devhub.applications import CreatedApplication
 from support.emulator import EmulatorHarness
 from support.sdk_oauth import BASE_URL, PortalTransport
 
+#: The test application's HMRC rate limit, at the emulator and in the app's settings.
+TEST_RATE_LIMIT = 50
 APP_URL = "http://localhost:8700"  # HMRC allows plain http for localhost only
 FAST_HASHING = PasswordHashing(time_cost=1, memory_cost_kib=1024, parallelism=1)
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -77,6 +79,9 @@ def app_settings(folder: Path, application: CreatedApplication, **overrides: Any
         "token_keys": (Fernet.generate_key().decode(),),
         "password_hashing": FAST_HASHING,
         "log_requests": False,
+        # Above a page's handful of calls: the pinned clock does not move while the limiter
+        # waits (test_dashboard.py checks the pacing at HMRC's default of 3).
+        "rate_limit_per_second": TEST_RATE_LIMIT,
     }
     values.update(overrides)
     return AppSettings(**values)
@@ -84,7 +89,9 @@ def app_settings(folder: Path, application: CreatedApplication, **overrides: Any
 
 @pytest.fixture
 def app_world(emulator: EmulatorHarness, tmp_path: Path) -> Iterator[AppWorld]:
-    application = emulator.application(redirect_uris=[f"{APP_URL}/connect/callback"])
+    application = emulator.application(
+        redirect_uris=[f"{APP_URL}/connect/callback"], rate_limit_per_second=TEST_RATE_LIMIT
+    )
     settings = app_settings(tmp_path, application)
     transport = PortalTransport(emulator.app)
     app = create_app(settings, clock=emulator.clock, hmrc_transport=transport)

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 
 from openmtd.emulator.storage import Account, StoredStatus, TwoStepMethod
-from support.app import APP_URL, AppWorld
-from support.app_accounts import create_signed_in_user
+from support.app import APP_URL, AppWorld, csrf_token
+from support.app_accounts import DEFAULT_PASSWORD, create_signed_in_user, totp_now
 from support.emulator import PASSWORD
 from support.emulator import csrf_token as hmrc_csrf
 from support.mtd_api import NINO, mtd_it
@@ -48,6 +48,8 @@ class Person:
     browser: TestClient
     user_id: int
     account: Account
+    #: The openmtd account's authenticator secret (to sign in again after the clock moves).
+    secret: str = ""
 
 
 def customer(world: AppWorld, **options: Any) -> Account:
@@ -73,8 +75,8 @@ def status(world: AppWorld, tax_year: str = "2026-27", value: str = "MTD Mandate
 
 
 def person(world: AppWorld, **options: Any) -> Person:
-    browser, user, _secret = create_signed_in_user(world)
-    return Person(browser, user.id, customer(world, **options))
+    browser, user, secret = create_signed_in_user(world)
+    return Person(browser, user.id, customer(world, **options), secret)
 
 
 def form_token(html: str, action: str) -> str:
@@ -151,3 +153,28 @@ def connect(world: AppWorld, p: Person, **options: Any) -> Any:
 def audit_rows(world: AppWorld, user_id: int) -> list[Any]:
     with world.store.transaction() as tx:
         return list(reversed(tx.audit.for_user(user_id)))
+
+
+def sign_in_again(world: AppWorld, browser: TestClient, secret: str) -> None:
+    """Sign in through the pages (after the clock moved past the session's idle limit)."""
+    form = browser.get("/sign-in")
+    answer = browser.post(
+        "/sign-in",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "email": "sam@example.com",
+            "password": DEFAULT_PASSWORD,
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    form = browser.get("/two-step")
+    answer = browser.post(
+        "/two-step", data={"csrf_token": csrf_token(form.text), "code": totp_now(world, secret)}
+    )
+    assert answer.status_code == 303, answer.text
+
+
+def later(world: AppWorld, p: Person, secret: str, until: timedelta) -> None:
+    """Move the clock to ``until`` after the grant, and sign in again."""
+    world.emulator.advance(until.total_seconds())
+    sign_in_again(world, p.browser, secret)

@@ -10,7 +10,7 @@ from typing import ClassVar, Final
 
 from cryptography.fernet import Fernet
 
-from openmtd.sdk import PRODUCTION, SANDBOX, Environment
+from openmtd.sdk import PRODUCTION, SANDBOX, Environment, RateLimit
 
 #: Where `openmtd up` and `openmtd app serve` keep the app's SQLite file by default.
 DEFAULT_DATA_DIR: Final = Path("data")
@@ -24,12 +24,19 @@ class SettingsError(ValueError):
     """Settings that cannot be used (a placeholder secret outside dev mode, a bad key)."""
 
 
+def _whole_number(name: str, value: str) -> int:
+    text = value.strip()
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise SettingsError(f"{name} must be a whole number, not {value!r}")
+    return int(text)
+
+
 def _port(value: str) -> int:
     """A TCP port from a variable, or a :class:`SettingsError` saying what was wrong."""
-    text = value.strip()
-    if not (text.isascii() and text.isdigit() and 0 < int(text) < 65536):
+    port = _whole_number("OPENMTD_APP_SMTP_PORT", value)
+    if not 0 < port < 65536:
         raise SettingsError(f"OPENMTD_APP_SMTP_PORT must be a port from 1 to 65535, not {value!r}")
-    return int(text)
+    return port
 
 
 def hmrc_environment(value: str) -> Environment:
@@ -87,6 +94,9 @@ class AppSettings:
         smtp: email settings; None keeps emails in the app's outbox page.
         vendor_public_ip: the public IP address browsers reach the app's server at, for the
             Gov-Vendor-Public-IP fraud prevention header (left out when unknown).
+        rate_limit_per_second: the app's HMRC rate limit (HMRC's default for an application
+            is 3 a second); the app paces its calls to stay under it, across every user of
+            this process.
     """
 
     database_url: str = field(
@@ -105,8 +115,17 @@ class AppSettings:
     smtp: SmtpSettings | None = None
     log_requests: bool = True
     vendor_public_ip: str | None = None
+    # HMRC's default limit for an application, as the SDK's RateLimit has it.
+    rate_limit_per_second: int = field(default_factory=lambda: RateLimit().requests_per_second)
 
     def __post_init__(self) -> None:
+        try:
+            RateLimit(requests_per_second=self.rate_limit_per_second)
+        except ValueError:
+            raise SettingsError(
+                "OPENMTD_APP_RATE_LIMIT must be a whole number of requests a second from 1 to "
+                f"1000, not {self.rate_limit_per_second!r}"
+            ) from None
         for key in self.token_keys:
             try:
                 Fernet(key)
@@ -144,6 +163,8 @@ class AppSettings:
         values["token_keys"] = tuple(key.strip() for key in keys.split(",") if key.strip())
         values["secure_cookies"] = env.get("OPENMTD_APP_SECURE_COOKIES", "0") == "1"
         values["vendor_public_ip"] = env.get("OPENMTD_APP_VENDOR_PUBLIC_IP") or None
+        if rate := env.get("OPENMTD_APP_RATE_LIMIT"):
+            values["rate_limit_per_second"] = _whole_number("OPENMTD_APP_RATE_LIMIT", rate)
         if host := env.get("OPENMTD_APP_SMTP_HOST"):
             values["smtp"] = SmtpSettings(
                 host=host,

@@ -39,6 +39,13 @@ GOV_UK_SIGN_UP: Final = (
     "https://www.gov.uk/guidance/sign-up-your-business-for-making-tax-digital-for-income-tax"
 )
 
+#: HMRC online services' page where an individual opts out of, or back into, MTD (the
+#: "reporting frequency" page of HMRC's view-and-change service), when the app talks to the
+#: real HMRC. UNCONFIRMED: the address is not in the reference material; change it here.
+HMRC_REPORTING_FREQUENCY: Final = (
+    "https://www.tax.service.gov.uk/report-quarterly/income-and-expenses/view/reporting-frequency"
+)
+
 #: What HMRC puts in ``error_description`` when the identity check failed (the emulator's
 #: choice, docs/emulator.md "Identity check failures"; HMRC does not publish its own).
 IDENTITY_FAILED_DESCRIPTION: Final = "identity verification failed"
@@ -50,6 +57,14 @@ def sign_up_url(environment: Environment) -> str:
     if environment.name == "emulator":
         return environment.auth_url("/signup")
     return GOV_UK_SIGN_UP
+
+
+def reporting_obligations_url(environment: Environment) -> str:
+    """Where a person opts out or opts back in (never an API): the emulator's reporting
+    obligations pages when pointed at it, HMRC online services otherwise."""
+    if environment.name == "emulator":
+        return environment.auth_url("/reporting-obligations")
+    return HMRC_REPORTING_FREQUENCY
 
 
 # --- the journey between the two requests ---------------------------------------------------

@@ -20,7 +20,15 @@ from openmtd import __version__
 from openmtd.app.adapters.db.tables import TOKENS_TABLE
 from openmtd.app.settings import AppSettings
 from openmtd.rules.clock import Clock
-from openmtd.sdk import Client, FraudHeaderSource, OAuthClient, SqlTokenStore, UserAuth
+from openmtd.sdk import (
+    ApplicationRateLimiter,
+    Client,
+    FraudHeaderSource,
+    OAuthClient,
+    RateLimit,
+    SqlTokenStore,
+    UserAuth,
+)
 
 #: The scopes an individual's connection asks for (the ITSA status, Business Details and
 #: Obligations APIs read with read:self-assessment; write for what comes later).
@@ -102,6 +110,12 @@ class Hmrc:
             clock=clock,
         )
         self.tokens = SqlTokenStore(engine, settings.token_keys, table_name=TOKENS_TABLE)
+        # One limiter for every user of this process: HMRC's limit is the application's, not
+        # each user's (a page reading four APIs must not be throttled by the fourth).
+        self.rate_limiter = ApplicationRateLimiter.in_memory(
+            RateLimit(requests_per_second=settings.rate_limit_per_second),
+            application=settings.client_id or "openmtd-app",
+        )
 
     def client(
         self,
@@ -122,6 +136,7 @@ class Hmrc:
             self.settings.hmrc,
             auth=auth,
             fraud_headers=fraud_headers,
+            rate_limiter=self.rate_limiter,
             transport=AuditingTransport(inner, record, self.clock),
             user_agent=f"openmtd-app/{__version__}",
             **options,  # type: ignore[arg-type]

@@ -64,7 +64,7 @@ class Problem:
     reference: str | None = None
 
 
-def _render(ctx: PageContext, problem: Problem) -> Response:
+def render_problem(ctx: PageContext, problem: Problem) -> Response:
     return page(
         ctx,
         "connect_problem.html",
@@ -79,7 +79,7 @@ def _render(ctx: PageContext, problem: Problem) -> Response:
 
 def journey_expired(ctx: PageContext) -> Response:
     """No journey in this session, or the answer's ``state`` is not this journey's."""
-    return _render(
+    return render_problem(
         ctx,
         Problem(
             "Your connection to HMRC was not finished",
@@ -157,7 +157,7 @@ def callback_problem(ctx: PageContext, error: OAuthError) -> Response:
             ],
             status_code=400,
         )
-    return _render(ctx, problem)
+    return render_problem(ctx, problem)
 
 
 def exchange_problem(ctx: PageContext, error: OpenMtdError) -> Response:
@@ -195,10 +195,10 @@ def exchange_problem(ctx: PageContext, error: OpenMtdError) -> Response:
             status_code=502,
             reference=reference,
         )
-    return _render(ctx, problem)
+    return render_problem(ctx, problem)
 
 
-def _api_reference(error: HmrcApiError) -> str:
+def api_reference(error: HmrcApiError) -> str:
     if error.correlation_id:
         return f"{error.code}, correlation id {error.correlation_id}"
     return error.code
@@ -231,7 +231,7 @@ def check_problem(ctx: PageContext, error: OpenMtdError, nino: str) -> Response:
                 "agent practice account.",
             ],
             status_code=403,
-            reference=_api_reference(error),
+            reference=api_reference(error),
         )
     elif isinstance(error, Throttled | ServerError | TransportError):
         problem = Problem(
@@ -241,7 +241,7 @@ def check_problem(ctx: PageContext, error: OpenMtdError, nino: str) -> Response:
                 "records. Your dashboard tries again when you open it.",
             ],
             links=[_DASHBOARD],
-            reference=_api_reference(error) if isinstance(error, HmrcApiError) else None,
+            reference=api_reference(error) if isinstance(error, HmrcApiError) else None,
         )
     elif isinstance(error, InsufficientScope):
         problem = Problem(
@@ -252,7 +252,7 @@ def check_problem(ctx: PageContext, error: OpenMtdError, nino: str) -> Response:
             ],
             links=[],
             reconnect=True,
-            reference=_api_reference(error),
+            reference=api_reference(error),
         )
     else:
         problem = Problem(
@@ -262,9 +262,9 @@ def check_problem(ctx: PageContext, error: OpenMtdError, nino: str) -> Response:
                 "keeps happening, tell whoever runs this openmtd, quoting the reference below.",
             ],
             links=[_DASHBOARD],
-            reference=_api_reference(error) if isinstance(error, HmrcApiError) else None,
+            reference=api_reference(error) if isinstance(error, HmrcApiError) else None,
         )
-    return _render(ctx, problem)
+    return render_problem(ctx, problem)
 
 
 _REASONS: dict[ReauthorisationReason, str] = {
@@ -286,7 +286,7 @@ def reconnect_page(ctx: PageContext, error: ReauthorisationRequired) -> Response
     """The page for :class:`ReauthorisationRequired` raised anywhere: why, and Reconnect."""
     user = ctx.require_user()
     connected = ctx.tx.connections.get(user.id) is not None
-    return _render(
+    return render_problem(
         ctx,
         Problem(
             "Reconnect to HMRC",

@@ -1,0 +1,89 @@
+"""The dashboard: what the signed-in person must do, by when, and what happens if they don't.
+
+``GET /dashboard`` reads the customer's position through the SDK (``services/position.py``:
+the ITSA statuses of three years, this year's obligations, the income sources) and shows it
+in the rules' words, never the raw status or reason. Someone not connected yet is shown how to
+connect; every error the SDK can raise has a page saying what to do next
+(:mod:`openmtd.app.web.routes.dashboard_problems`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from openmtd.app.services.connection import (
+    connection_banner,
+    reporting_obligations_url,
+    sign_up_url,
+)
+from openmtd.app.services.position import Position, read_position
+from openmtd.app.web.context import PageContext, page_context
+from openmtd.app.web.hmrc_calls import hmrc_client
+from openmtd.app.web.render import page
+from openmtd.app.web.routes.dashboard_problems import read_problem
+from openmtd.rules.clock import uk_date
+from openmtd.rules.identifiers import Nino
+from openmtd.rules.penalties import how_points_work
+from openmtd.sdk import Environment, OpenMtdError
+
+router = APIRouter()
+
+
+def actions(position: Position, hmrc: Environment) -> list[dict[str, str]]:
+    """The ways on to HMRC online services the rules allow: opt out, opt back in, sign up.
+    Each is a link: none of them is an API."""
+    guidance = position.guidance
+    reporting = reporting_obligations_url(hmrc)
+    found: list[dict[str, str]] = []
+    if guidance.can_opt_out:
+        found.append({"href": reporting, "text": "Opt out with HMRC"})
+    if guidance.can_sign_up:
+        if position.signed_up:
+            found.append({"href": reporting, "text": "Choose to use MTD with HMRC"})
+        else:
+            found.append({"href": sign_up_url(hmrc), "text": "Sign up with HMRC"})
+    return found
+
+
+def position_values(position: Position, hmrc: Environment) -> dict[str, Any]:
+    """What ``_position.html`` draws for a position (the dashboard's body)."""
+    guidance = position.guidance
+    quarterly = any(year.uses_mtd for year in guidance.years[1:2])
+    return {
+        "position": position,
+        "guidance": guidance,
+        "actions": actions(position, hmrc),
+        "points": how_points_work(quarterly=quarterly),
+    }
+
+
+def _not_connected(ctx: PageContext) -> Response:
+    return page(ctx, "dashboard_connect.html", title="Your dashboard")
+
+
+@router.get("/dashboard")
+def dashboard(request: Request) -> Response:
+    with page_context(request) as ctx:
+        user = ctx.require_user()
+        connection = ctx.tx.connections.get(user.id)
+        if connection is None:
+            return _not_connected(ctx)
+        today = uk_date(ctx.now)
+        try:
+            with hmrc_client(ctx) as client:
+                position = read_position(client, connection.nino, today=today)
+        except OpenMtdError as error:
+            return read_problem(ctx, error, connection.nino)
+        hmrc = ctx.services.settings.hmrc
+        return page(
+            ctx,
+            "dashboard.html",
+            title="Your dashboard",
+            nino=Nino(connection.nino).display,
+            connection_banner=connection_banner(ctx),
+            **position_values(position, hmrc),
+        )
