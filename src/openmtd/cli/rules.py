@@ -36,7 +36,8 @@ from openmtd.rules.eligibility import (
 )
 from openmtd.rules.errors import RuleError
 from openmtd.rules.guidance import Audience, Guidance, guidance
-from openmtd.rules.itsa_status import MAX_BUSINESS_INCOME, ItsaStatus
+from openmtd.rules.itsa_status import ItsaStatus
+from openmtd.rules.money import InvalidAmountError, parse_amount, parse_fraction
 from openmtd.rules.tax_year import EARLIEST_START_YEAR, LATEST_START_YEAR, TaxYear, outside_message
 from openmtd.rules.thresholds import (
     IncomeReturn,
@@ -107,10 +108,6 @@ TaxYearOption = Annotated[
     ),
 ]
 
-# Pounds, optionally with a pound sign and thousands commas, then any decimals (checked
-# separately so that "too many decimal places" can be said). [0-9] is ASCII digits only.
-_AMOUNT: Final = re.compile(r"£?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
-_SHARE: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -197,32 +194,10 @@ def _one_tax_year(argument: str | None, option: str | None) -> str | None:
 
 def _parse_money(value: str, option: str) -> Decimal:
     """Pounds and pence from the command line, or a usage error naming ``option``."""
-    text = value.strip()
-    if text.startswith("-"):
-        raise typer.BadParameter(
-            f"{value!r} is negative: an income is zero or more.", param_hint=f"'{option}'"
-        )
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        raise typer.BadParameter(
-            f"{value!r} is not an amount of money. Write pounds, and pence if any, with digits "
-            "0-9, like 12500, 12,500 or 12500.50.",
-            param_hint=f"'{option}'",
-        )
-    pounds, pence = match.groups()
-    if pence is not None and len(pence) > 2:
-        raise typer.BadParameter(
-            f"{value!r} has more than two decimal places: give pounds and pence, like 12500.50.",
-            param_hint=f"'{option}'",
-        )
-    amount = Decimal(f"{pounds.replace(',', '')}.{pence or '0'}")
-    if amount > MAX_BUSINESS_INCOME:
-        raise typer.BadParameter(
-            f"{value!r} is over £{MAX_BUSINESS_INCOME:,}, the largest income HMRC's ITSA status "
-            "records hold.",
-            param_hint=f"'{option}'",
-        )
-    return amount
+    try:
+        return parse_amount(value)
+    except InvalidAmountError as error:
+        raise typer.BadParameter(error.message, param_hint=f"'{option}'") from None
 
 
 def _parse_property(value: str, option: str) -> PropertyIncome:
@@ -236,16 +211,12 @@ def _parse_property(value: str, option: str) -> PropertyIncome:
         raise typer.BadParameter(f"{value!r} has no share after the @. {form}", param_hint=hint)
     share_amount = Decimal(1)
     if at:
-        if _SHARE.fullmatch(share.strip()) is None:
+        try:
+            share_amount = parse_fraction(share)
+        except InvalidAmountError as error:
             raise typer.BadParameter(
-                f"the share in {value!r} is not a number from 0 to 1 (digits 0-9), like 0.5.",
-                param_hint=hint,
-            )
-        share_amount = Decimal(share.strip())
-        if share_amount > 1:
-            raise typer.BadParameter(
-                f"the share in {value!r} must be between 0 and 1, like 0.5.", param_hint=hint
-            )
+                f"the share in {value!r} {error.problem}", param_hint=hint
+            ) from None
     return PropertyIncome(_parse_money(gross, option), share_amount)
 
 

@@ -64,6 +64,8 @@ OPENMTD_CODES: Final[frozenset[str]] = frozenset(
         "FORMAT_ARN",
         "FORMAT_MTDITID",
         "FORMAT_INVITATION_ID",
+        # An amount of money or a share typed by a person (rules/money.py).
+        "FORMAT_AMOUNT",
         # Opting out and back in happen only in HMRC online services, never through an API.
         "RULE_OPT_OUT_NOT_ALLOWED",
         "RULE_OPT_IN_NOT_ALLOWED",

@@ -29,6 +29,9 @@ _THRESHOLDS: Final[tuple[tuple[TaxYear, Decimal], ...]] = (
     (TaxYear(2028), Decimal(20_000)),
 )
 
+#: The year the last (lowest) threshold starts; it applies from then on.
+FINAL_THRESHOLD_YEAR: Final = _THRESHOLDS[-1][0]
+
 _ZERO: Final = Decimal(0)
 _WHOLE: Final = Decimal(1)
 
