@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from openmtd import __version__
-from openmtd.cli import emulator, fph, rules, taxpayer
+from openmtd.cli import emulator, fph, income, rules, taxpayer
 from openmtd.emulator import demo
 from openmtd.emulator.clock import EmulatorClock
 from openmtd.emulator.security import PasswordHasher
@@ -35,6 +35,7 @@ app.add_typer(emulator.app, name="emulator")
 # Its own short help: the taxpayer commands' longer names leave 63 columns for it at 80.
 app.add_typer(fph.app, name="fph", short_help="Fraud prevention headers: build and check them.")
 taxpayer.register(app)  # link, status, obligations
+income.register(app)  # check-income
 
 
 @app.command()

@@ -16,7 +16,6 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any, Final
 
 import typer
@@ -24,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from openmtd.cli.amounts import parse_money_option, parse_property_option
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.rules import identifiers
 from openmtd.rules.clock import SystemClock, uk_today
@@ -37,11 +37,9 @@ from openmtd.rules.eligibility import (
 from openmtd.rules.errors import RuleError
 from openmtd.rules.guidance import Audience, Guidance, guidance
 from openmtd.rules.itsa_status import ItsaStatus
-from openmtd.rules.money import InvalidAmountError, parse_amount, parse_fraction
 from openmtd.rules.tax_year import EARLIEST_START_YEAR, LATEST_START_YEAR, TaxYear, outside_message
 from openmtd.rules.thresholds import (
     IncomeReturn,
-    PropertyIncome,
     basis_year,
     is_over_threshold,
     qualifying_income,
@@ -192,34 +190,6 @@ def _one_tax_year(argument: str | None, option: str | None) -> str | None:
     return argument if argument is not None else option
 
 
-def _parse_money(value: str, option: str) -> Decimal:
-    """Pounds and pence from the command line, or a usage error naming ``option``."""
-    try:
-        return parse_amount(value)
-    except InvalidAmountError as error:
-        raise typer.BadParameter(error.message, param_hint=f"'{option}'") from None
-
-
-def _parse_property(value: str, option: str) -> PropertyIncome:
-    """``AMOUNT`` (all of it is the person's) or ``AMOUNT@SHARE`` (their share, 0 to 1)."""
-    gross, at, share = value.partition("@")
-    hint = f"'{option}'"
-    form = "Write AMOUNT@SHARE, like 24000@0.5, or just AMOUNT when it is all the person's."
-    if at and not gross.strip():
-        raise typer.BadParameter(f"{value!r} has no amount before the @. {form}", param_hint=hint)
-    if at and not share.strip():
-        raise typer.BadParameter(f"{value!r} has no share after the @. {form}", param_hint=hint)
-    share_amount = Decimal(1)
-    if at:
-        try:
-            share_amount = parse_fraction(share)
-        except InvalidAmountError as error:
-            raise typer.BadParameter(
-                f"the share in {value!r} {error.problem}", param_hint=hint
-            ) from None
-    return PropertyIncome(_parse_money(gross, option), share_amount)
-
-
 @app.command(cls=PlainHelpCommand)
 def check(
     kind: Annotated[
@@ -353,10 +323,10 @@ def mandation(
         )
     year = _parse_tax_year(tax_year)
     income = IncomeReturn(
-        self_employment_turnover=tuple(_parse_money(v, "--turnover") for v in turnover or ()),
-        uk_property=tuple(_parse_property(v, "--uk-property") for v in uk_property or ()),
+        self_employment_turnover=tuple(parse_money_option(v, "--turnover") for v in turnover or ()),
+        uk_property=tuple(parse_property_option(v, "--uk-property") for v in uk_property or ()),
         foreign_property=tuple(
-            _parse_property(v, "--foreign-property") for v in foreign_property or ()
+            parse_property_option(v, "--foreign-property") for v in foreign_property or ()
         ),
     )
     qualifying = qualifying_income(income)

@@ -26,7 +26,7 @@ from openmtd.rules.clock import Clock, SystemClock
 log = logging.getLogger("openmtd.app")
 
 #: The route modules, in the order they are tried. Each has ``router``.
-ROUTE_MODULES = ("home", "accounts", "connect", "dashboard")
+ROUTE_MODULES = ("home", "accounts", "connect", "dashboard", "income")
 
 
 def _origin(url: str) -> str:
