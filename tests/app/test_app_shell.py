@@ -102,7 +102,7 @@ def test_every_variable_is_read_from_the_environment() -> None:
 
 @pytest.mark.parametrize("port", ["", "smtp", "0", "65536", "２５"])
 def test_a_bad_smtp_port_is_a_settings_error(port: str) -> None:
-    with pytest.raises(SettingsError, match="OPENMTD_APP_SMTP_PORT must be a (port|whole number)"):
+    with pytest.raises(SettingsError, match=r"OPENMTD_APP_SMTP_PORT must be a (port|whole number)"):
         AppSettings.from_environment(
             {"OPENMTD_APP_SMTP_HOST": "smtp.example", "OPENMTD_APP_SMTP_PORT": port},
             dev_mode=True,

@@ -1,4 +1,4 @@
-""""Do I need MTD?" in process: no sign-in needed, one year's figures checked against the
+""" "Do I need MTD?" in process: no sign-in needed, one year's figures checked against the
 thresholds, every refusal a message against its field, the answer with HMRC's sign-up link,
 nothing kept."""
 

@@ -414,7 +414,8 @@ def test_every_command_is_found() -> None:
     commands = _every_command()
     assert ("rules", "tax-year") in commands
     assert ("emulator", "app", "create") in commands
-    assert len(commands) == 19
+    assert ("check-income",) in commands
+    assert len(commands) == 20
 
 
 @pytest.mark.parametrize("columns", ["80", "200"])

@@ -31,7 +31,10 @@ app = typer.Typer(
     context_settings={"max_content_width": 100},
 )
 app.add_typer(rules.app, name="rules")
-app.add_typer(emulator.app, name="emulator")
+# Short helps of their own where the docstring's first line would be cut at 80 columns.
+app.add_typer(
+    emulator.app, name="emulator", short_help="The HMRC emulator: serve, migrate, control."
+)
 # Its own short help: the taxpayer commands' longer names leave 63 columns for it at 80.
 app.add_typer(fph.app, name="fph", short_help="Fraud prevention headers: build and check them.")
 taxpayer.register(app)  # link, status, obligations

@@ -18,9 +18,9 @@ from rich.markup import escape
 from openmtd.app.services.connection import sign_up_url
 from openmtd.app.services.desktop import DEFAULT_HMRC, Desktop, default_config_dir
 from openmtd.app.settings import SettingsError, hmrc_environment
+from openmtd.cli import taxpayer
 from openmtd.cli.amounts import parse_money_option, parse_property_option
 from openmtd.cli.help import PlainHelpCommand
-from openmtd.cli import taxpayer
 from openmtd.cli.taxpayer import AsJson, ConfigDir
 from openmtd.rules.clock import SystemClock, uk_today
 from openmtd.rules.errors import RuleError

@@ -123,6 +123,7 @@ def test_openmtd_codes_never_collide_with_hmrc_codes() -> None:
         "FORMAT_ARN",
         "FORMAT_MTDITID",
         "FORMAT_INVITATION_ID",
+        "FORMAT_AMOUNT",
         "RULE_OPT_OUT_NOT_ALLOWED",
         "RULE_OPT_IN_NOT_ALLOWED",
     } == OPENMTD_CODES

@@ -31,8 +31,9 @@ def test_over_the_threshold_must_use_mtd_from_the_year_it_decides() -> None:
     assert result.verdict is Verdict.MUST_USE
     assert result.decides == result.from_year == TaxYear(2026)
     assert result.headline == "You must use Making Tax Digital for Income Tax from 6 April 2026"
-    assert "£50,001, is over the £50,000 threshold for 6 April 2026 to 5 April 2027" in (
-        result.explanations[0]
+    assert (
+        "£50,001, is over the £50,000 threshold for 6 April 2026 to 5 April 2027"
+        in (result.explanations[0])
     )
     assert any("apply to HMRC to be exempt" in line for line in result.explanations)
     assert result.can_sign_up

@@ -61,9 +61,12 @@ def test_any_text_is_an_amount_or_a_clear_refusal(typed: str) -> None:
     try:
         amount = parse_amount(typed)
     except InvalidAmountError as error:
-        assert error.message
+        refusal = error
     else:
         assert 0 <= amount <= MAX_BUSINESS_INCOME
+        return
+    assert refusal.code == "FORMAT_AMOUNT"
+    assert refusal.message.startswith("'")  # it names what was typed
 
 
 def test_shares_as_fractions_and_percentages() -> None:
