@@ -39,7 +39,7 @@ def test_over_the_threshold_says_from_when_with_the_sign_up_address(tmp_path: Pa
     said = " ".join(out.split())
     assert "You must use Making Tax Digital for Income Tax from 6 April 2027" in said
     assert "only your share counts: £12,000 of £24,000" in said
-    assert "Sign up with HMRC online services: http://127.0.0.1:8600/signup" in said
+    assert "Sign up with HMRC online services: http://127.0.0.1:8100/signup" in said
 
 
 def test_the_default_year_is_the_last_one_ended(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from openmtd.cli import app
 from openmtd.cli import emulator as emulator_cli
+from openmtd.cli import up as up_cli
 from openmtd.cli.emulator import CONTROL_ENV, DATABASE_ENV, log_config
 from openmtd.emulator.adapters.db.store import SqlStore
 from openmtd.emulator.devhub.applications import EMULATED_APIS, authenticate_client
@@ -64,7 +65,9 @@ def ports_checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     check itself (at the end, using real sockets) put the real one back."""
     checked: list[tuple[str, int]] = []
     monkeypatch.setattr(
-        emulator_cli, "check_port_free", lambda host, port: checked.append((host, port))
+        emulator_cli,
+        "check_port_free",
+        lambda host, port, option="--port": checked.append((host, port)),
     )
     return checked
 
@@ -359,8 +362,15 @@ def test_an_existing_folder_and_other_databases_are_left_alone(
 
 
 def _up_without_serving(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """``uvicorn.run`` (serve) and ``serve_together`` (up) record the ports they would serve."""
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda target, **kw: calls.append(kw))
+
+    def together(configs: list[uvicorn.Config], _logs: object = None) -> bool:
+        calls.extend({"port": config.port} for config in configs)
+        return True
+
+    monkeypatch.setattr(up_cli, "serve_together", together)
     return calls
 
 
@@ -371,10 +381,13 @@ def test_up_creates_its_data_dir_only_when_the_parent_exists(
     code, out, err = run("up", "--port", "8123", "--data-dir", str(tmp_path / "mine"))
     assert (code, err) == (0, "")
     assert (tmp_path / "mine" / "emulator.sqlite3").is_file()
+    assert (tmp_path / "mine" / "app.sqlite3").is_file()
+    assert (tmp_path / "mine" / "app-token-key").stat().st_mode & 0o777 == 0o600
     assert "client_secret" in out
-    assert [call["port"] for call in calls] == [8123]
-    # `up` checks first, then `serve` again just before it listens.
-    assert ports_checked == [("127.0.0.1", 8123), ("127.0.0.1", 8123)]
+    assert "http://localhost:8700/check-income" in out
+    # The emulator and the app beside it, each port checked before anything is changed.
+    assert [call["port"] for call in calls] == [8123, 8700]
+    assert ports_checked == [("127.0.0.1", 8123), ("127.0.0.1", 8700)]
 
     code, out, err = run("up", "--data-dir", str(tmp_path / "missing" / "mine"))
     assert (code, out) == (2, "")
@@ -384,7 +397,7 @@ def test_up_creates_its_data_dir_only_when_the_parent_exists(
         "one that exists\n"
     )
     assert not (tmp_path / "missing").exists()
-    assert len(calls) == 1
+    assert len(calls) == 2
 
 
 # --- a port in use is said plainly, before anything else (issue 7) ----------------------------
@@ -524,3 +537,37 @@ def test_app_create_refuses_what_the_control_api_refuses(database: str, name: st
             assert tx.applications.list() == []
     finally:
         store.close()
+
+
+@pytest.mark.usefixtures("real_port_check")
+def test_the_apps_port_held_by_another_program_names_its_option(
+    held_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    code, out, err = run(
+        "up", "--port", str(free_port()), "--app-port", str(held_port),
+        "--data-dir", str(tmp_path / "data"),
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    assert err.endswith("is in use by another program: choose another --app-port\n")
+    assert not (tmp_path / "data").exists()
+    assert calls == []
+
+
+def test_up_refuses_one_port_for_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _up_without_serving(monkeypatch)
+    code, out, err = run("up", "--port", "8123", "--app-port", "8123", "--data-dir", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert "need two ports" in err
+    assert calls == []
+
+
+def test_a_second_up_keeps_the_token_key_and_renews_the_apps_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _up_without_serving(monkeypatch)
+    data = tmp_path / "data"
+    assert run("up", "--data-dir", str(data))[0] == 0
+    key = (data / "app-token-key").read_text()
+    assert run("up", "--data-dir", str(data))[0] == 0
+    assert (data / "app-token-key").read_text() == key

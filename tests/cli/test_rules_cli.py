@@ -415,7 +415,8 @@ def test_every_command_is_found() -> None:
     assert ("rules", "tax-year") in commands
     assert ("emulator", "app", "create") in commands
     assert ("check-income",) in commands
-    assert len(commands) == 20
+    assert ("app", "serve") in commands
+    assert len(commands) == 24
 
 
 @pytest.mark.parametrize("columns", ["80", "200"])

@@ -198,10 +198,18 @@ def test_serve_two_workers_on_postgresql(
 def test_openmtd_up_starts_the_system_on_its_embedded_default(
     tmp_path: Path, started: list[subprocess.Popen[Any]], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    port = free_port()
-    args = [OPENMTD, "up", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    port, app_port = free_port(), free_port()
+    args = [
+        OPENMTD, "up", "--port", str(port), "--app-port", str(app_port),
+        "--data-dir", str(tmp_path / "data"),
+    ]  # fmt: skip
     with serve_in_subprocess(args, f"http://127.0.0.1:{port}/") as base_url:
         printed = capfd.readouterr().out
+        # The app beside it, at the address printed, its income check open to anyone.
+        assert f"http://localhost:{app_port}/check-income" in printed
+        check = httpx.get(f"http://127.0.0.1:{app_port}/check-income", trust_env=False)
+        assert check.status_code == 200
+        assert "Do I need Making Tax Digital?" in check.text
         home = httpx.get(base_url + "/", headers={"Accept": "text/html"}, trust_env=False)
         assert home.status_code == 200
         assert "openmtd-demo-ida" in home.text
@@ -223,6 +231,9 @@ def test_openmtd_up_starts_the_system_on_its_embedded_default(
             "MTD Mandated"
         )
         assert interrupt(started[-1]) == 0
+    # Ctrl-C stopped the app too.
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{app_port}/", trust_env=False)
     output = capfd.readouterr()
     assert f"http://127.0.0.1:{port}/gg/create-account" in printed
     assert "900000000001 / openmtd-demo-ida" in printed
@@ -232,7 +243,10 @@ def test_openmtd_up_starts_the_system_on_its_embedded_default(
 
     # A second start finds the same world and prints a fresh secret and token.
     port = free_port()
-    args = [OPENMTD, "up", "--port", str(port), "--data-dir", str(tmp_path / "data")]
+    args = [
+        OPENMTD, "up", "--port", str(port), "--app-port", str(free_port()),
+        "--data-dir", str(tmp_path / "data"),
+    ]  # fmt: skip
     with serve_in_subprocess(args, f"http://127.0.0.1:{port}/"):
         again = capfd.readouterr().out
         assert interrupt(started[-1]) == 0

@@ -15,7 +15,7 @@ from openmtd.sdk import PRODUCTION, SANDBOX, Environment, RateLimit
 #: Where `openmtd up` and `openmtd app serve` keep the app's SQLite file by default.
 DEFAULT_DATA_DIR: Final = Path("data")
 #: The emulator `openmtd up` starts, and the app's HMRC by default.
-DEFAULT_EMULATOR_URL: Final = "http://127.0.0.1:8600"
+DEFAULT_EMULATOR_URL: Final = "http://127.0.0.1:8100"
 #: The app's own port under `openmtd up`.
 DEFAULT_APP_PORT: Final = 8700
 
@@ -40,7 +40,7 @@ def _port(value: str) -> int:
 
 
 def hmrc_environment(value: str) -> Environment:
-    """``sandbox``, ``production`` or an emulator's base URL (``http://127.0.0.1:8600``)."""
+    """``sandbox``, ``production`` or an emulator's base URL (``http://127.0.0.1:8100``)."""
     if value == "sandbox":
         return SANDBOX
     if value == "production":

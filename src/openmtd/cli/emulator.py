@@ -195,9 +195,10 @@ def _what_answers(host: str, port: int) -> str:
     return "openmtd" if _EMULATOR_MARK in body else "another web server"
 
 
-def check_port_free(host: str, port: int) -> None:
+def check_port_free(host: str, port: int, option: str = "--port") -> None:
     """Exit unless ``host:port`` can be listened on: 1 when something holds the port (saying
-    what, when an openmtd emulator does), 2 when the address cannot be used at all."""
+    what, when an openmtd emulator does), 2 when the address cannot be used at all. ``option``
+    is the command-line option that chooses this port."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         # As uvicorn binds: an old connection in TIME_WAIT does not hold the port.
@@ -216,10 +217,10 @@ def check_port_free(host: str, port: int) -> None:
     if holder == "openmtd":
         _fail(
             f"an openmtd emulator is already running at {_base_url(_probe_host(host), port)}/ "
-            f"(port {port} is in use): use that one, stop it, or choose another --port",
+            f"(port {port} is in use): use that one, stop it, or choose another {option}",
             code=1,
         )
-    _fail(f"port {port} on {host} is in use by {holder}: choose another --port", code=1)
+    _fail(f"port {port} on {host} is in use by {holder}: choose another {option}", code=1)
 
 
 def open_store(url: str, own: Path = DEFAULT_DATA_DIR) -> tuple[SqlStore, str | None]:

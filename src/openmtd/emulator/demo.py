@@ -1,20 +1,27 @@
-"""The demo world ``openmtd up`` starts with: one application and three people.
+"""The demo world ``openmtd up`` starts with: two applications and five people.
 
 - Ida Newton, a sole trader signed up for MTD (mandated for 2026-27 on her 2024-25 return);
 - Sam Patel, a landlord who has not signed up;
-- Alex Morgan of Example Accountants, an agent who is Ida's main agent.
+- Alex Morgan of Example Accountants, an agent who is Ida's main agent;
+- Jo Baker, a landlord signed up for MTD by choice (so she may opt out);
+- Chris Lee, a sole trader under the threshold, for whom a tax return is enough.
 
-Seeding is idempotent: the people and the application are created once and found again on the
-next start. Each start gives the application a fresh client secret (the old ones stay until
-there are five) and issues a fresh demo access token for Ida, because secrets and tokens are
-stored only as hashes and cannot be shown again. The passwords are fixed and printed: this is
+Ida and Jo have their income sources (Business Details) and subscriptions, so the Obligations
+API answers for them. The applications are the demo software (a redirect for scripts and
+curl) and openmtd's own app, which ``openmtd up`` starts beside the emulator.
+
+Seeding is idempotent: each person and application is created once and found again on the
+next start (a person added in a later release is created in an older world too). Each start
+gives an application a fresh client secret (the old ones stay until there are five) and
+issues a fresh demo access token for Ida, because secrets and tokens are stored only as hashes
+and cannot be shown again. The passwords are fixed and printed: this is
 a local test system.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
@@ -33,8 +40,10 @@ from openmtd.emulator.storage import (
     Account,
     Address,
     AffinityGroup,
+    BusinessDetails,
     Enrolment,
     StoredStatus,
+    Subscription,
     Transaction,
 )
 from openmtd.rules.identifiers import Arn, MtdItId, Nino, SaUtr
@@ -43,6 +52,9 @@ from openmtd.rules.tax_year import TaxYear
 DEMO_APPLICATION_NAME: Final = "openmtd demo software"
 DEMO_REDIRECT_URI: Final = "http://localhost:8080/callback"
 DEMO_SCOPES: Final = ("read:self-assessment", "write:self-assessment")
+#: The demo applications' rate limit (requests a second): above HMRC's default of 3, so a
+#: page's few reads and a script's loop are not throttled on a local system.
+DEMO_RATE_LIMIT: Final = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +88,23 @@ AGENT: Final = DemoPerson(
     "Alex Morgan, Example Accountants: agent services account, Ida's main agent",
     arn=str(Arn.generate("0000001")),
 )
-DEMO_PEOPLE: Final = (SIGNED_UP, NOT_SIGNED_UP, AGENT)
+VOLUNTARY: Final = DemoPerson(
+    "individual-voluntary",
+    "900000000004",
+    "openmtd-demo-jo",
+    "Jo Baker, landlord, signed up for MTD by choice (may opt out)",
+    nino=str(Nino.parse("AA100004D")),
+)
+NEED_NOT: Final = DemoPerson(
+    "individual-need-not",
+    "900000000005",
+    "openmtd-demo-chris",
+    "Chris Lee, sole trader under the threshold: a tax return is enough",
+    nino=str(Nino.parse("AA100005C")),
+)
+DEMO_PEOPLE: Final = (SIGNED_UP, NOT_SIGNED_UP, AGENT, VOLUNTARY, NEED_NOT)
+#: openmtd's own app, as ``openmtd up`` registers it at the emulator.
+APP_APPLICATION_NAME: Final = "openmtd app (demo)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +123,105 @@ def _address(line1: str) -> Address:
     return Address(line1=line1, line2="Middlesbrough", postcode="TS1 1PA")
 
 
+def _individual(
+    tx: Transaction,
+    hasher: PasswordHasher,
+    now: datetime,
+    person: DemoPerson,
+    names: tuple[str, str],
+    line1: str,
+    enrolments: tuple[Enrolment, ...],
+) -> Account:
+    assert person.nino
+    return create_account(
+        tx,
+        hasher,
+        now,
+        AccountDetails(
+            user_id=person.user_id,
+            password=person.password,
+            first_name=names[0],
+            last_name=names[1],
+            email=f"{names[0].lower()}.{names[1].lower()}@example.com",
+            confidence_level=250,
+            address=_address(line1),
+            nino=person.nino,
+            enrolments=enrolments,
+        ),
+    )
+
+
+def _statuses(tx: Transaction, nino: str, now: datetime, rows: tuple[tuple[str, str], ...]) -> None:
+    """The previous, current and next years' statuses, each with its reason."""
+    current = TaxYear.at(now)
+    for year, (status, reason) in zip((current.previous, current, current.next), rows, strict=True):
+        tx.itsa_statuses.add(StoredStatus(nino, str(year), now, status, reason, None))
+
+
+def _signed_up(
+    tx: Transaction, account: Account, now: datetime, business_id: str, kind: str, name: str | None
+) -> None:
+    """A subscription from this tax year and one income source, as sign-up keeps them."""
+    assert account.nino
+    mtditid = account.enrolment("HMRC-MTD-IT")
+    utr = account.enrolment("IR-SA")
+    assert mtditid is not None
+    assert utr is not None
+    current = TaxYear.at(now)
+    tx.subscriptions.add(
+        Subscription(
+            account.nino, mtditid.identifier_value, utr.identifier_value, str(current), now
+        )
+    )
+    tx.business_details.add(
+        BusinessDetails(
+            business_id=business_id,
+            nino=account.nino,
+            mtditid=mtditid.identifier_value,
+            type_of_business=kind,
+            accounting_period_start=current.start,
+            accounting_period_end=current.end,
+            created_at=now,
+            trading_name=name,
+            trading_start_date=date(2019, 5, 1),
+        )
+    )
+
+
 def _create_people(tx: Transaction, hasher: PasswordHasher, now: datetime) -> Account:
-    """Create the three people (once); returns Ida's account."""
+    """Create each person who is missing; returns Ida's account."""
     ida = tx.accounts.get_by_user_id(SIGNED_UP.user_id)
-    if ida is not None:
-        return ida
+    if ida is None:
+        ida = _create_ida_sam_and_alex(tx, hasher, now)
+    if not tx.accounts.user_id_taken(VOLUNTARY.user_id):
+        jo = _individual(
+            tx, hasher, now, VOLUNTARY, ("Jo", "Baker"), "7 Harbour View",
+            (
+                Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000104"))),
+                Enrolment("HMRC-MTD-IT", "MTDITID", str(MtdItId.generate("00000000104"))),
+            ),
+        )  # fmt: skip
+        assert VOLUNTARY.nino
+        _statuses(
+            tx, VOLUNTARY.nino, now,
+            (("Annual", "CESA SA return"), ("MTD Voluntary", "Sign up - return available"),
+             ("MTD Voluntary", "Sign up - return available")),
+        )  # fmt: skip
+        _signed_up(tx, jo, now, "XPIS00000000104", "uk-property", None)
+    if not tx.accounts.user_id_taken(NEED_NOT.user_id):
+        _individual(
+            tx, hasher, now, NEED_NOT, ("Chris", "Lee"), "12 Mill Lane",
+            (Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000105"))),),
+        )  # fmt: skip
+        assert NEED_NOT.nino
+        _statuses(
+            tx, NEED_NOT.nino, now,
+            (("Annual", "CESA SA return"),) * 3,
+        )  # fmt: skip
+    return ida
+
+
+def _create_ida_sam_and_alex(tx: Transaction, hasher: PasswordHasher, now: datetime) -> Account:
     assert SIGNED_UP.nino
     assert NOT_SIGNED_UP.nino
     assert AGENT.arn
@@ -164,21 +286,33 @@ def _create_people(tx: Transaction, hasher: PasswordHasher, now: datetime) -> Ac
         (current.next, "MTD Mandated", "CESA SA return", Decimal("58900.00")),
     ):
         tx.itsa_statuses.add(StoredStatus(SIGNED_UP.nino, str(year), now, status, reason, income))
+    _signed_up(tx, ida, now, "XAIS00000000101", "self-employment", "Newton Joinery")
     return ida
 
 
-def _application(tx: Transaction, now: datetime) -> tuple[str, str]:
-    """The demo application's client_id and a fresh client secret."""
+def _application(
+    tx: Transaction,
+    now: datetime,
+    name: str = DEMO_APPLICATION_NAME,
+    redirect_uri: str = DEMO_REDIRECT_URI,
+) -> tuple[str, str]:
+    """An application's client_id and a fresh client secret (the application, with this
+    name and redirect URI, made once)."""
     existing = next(
-        (app for app in tx.applications.list() if app.name == DEMO_APPLICATION_NAME), None
+        (
+            app
+            for app in tx.applications.list()
+            if app.name == name and redirect_uri in app.redirect_uris
+        ),
+        None,
     )
     if existing is None:
         created = create_application(
             tx,
             now,
-            name=DEMO_APPLICATION_NAME,
-            redirect_uris=[DEMO_REDIRECT_URI],
-            rate_limit_per_second=100,
+            name=name,
+            redirect_uris=[redirect_uri],
+            rate_limit_per_second=DEMO_RATE_LIMIT,
         )
         return created.application.client_id, created.client_secret
     if len(existing.secrets) >= MAX_CLIENT_SECRETS:
@@ -187,6 +321,12 @@ def _application(tx: Transaction, now: datetime) -> tuple[str, str]:
         assert refreshed is not None
         existing = refreshed
     return existing.client_id, add_client_secret(tx, existing, now)
+
+
+def app_application(tx: Transaction, now: datetime, redirect_uri: str) -> tuple[str, str]:
+    """openmtd's own app as an application at the emulator: its client_id and a fresh secret
+    (the app is given them at each start; secrets are kept only as hashes)."""
+    return _application(tx, now, APP_APPLICATION_NAME, redirect_uri)
 
 
 def seed(tx: Transaction, hasher: PasswordHasher, now: datetime) -> DemoWorld:

@@ -32,6 +32,17 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def current_revision(engine: Engine) -> str | None:
+    """The revision the app's schema is at (None before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": "app_alembic_version"}
+        )
+        return context.get_current_revision()
+
+
 class SqlUnitOfWork:
     """Every repository of one transaction (see :class:`openmtd.app.storage.UnitOfWork`)."""
 
