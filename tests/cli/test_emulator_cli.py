@@ -19,7 +19,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from typer.testing import CliRunner
 
-from openmtd.cli import app
+from openmtd.cli import app, app_cli
 from openmtd.cli import emulator as emulator_cli
 from openmtd.cli import up as up_cli
 from openmtd.cli.emulator import CONTROL_ENV, DATABASE_ENV, log_config
@@ -571,3 +571,70 @@ def test_a_second_up_keeps_the_token_key_and_renews_the_apps_secret(
     key = (data / "app-token-key").read_text()
     assert run("up", "--data-dir", str(data))[0] == 0
     assert (data / "app-token-key").read_text() == key
+
+
+# --- openmtd app ---------------------------------------------------------------------------------
+def test_app_keygen_prints_a_fernet_key() -> None:
+    from cryptography.fernet import Fernet
+
+    code, out, _ = run("app", "keygen")
+    assert code == 0
+    Fernet(out.strip())  # a valid key
+    assert run("app", "keygen")[1] != out  # a new one each time
+
+
+def test_app_migrate_creates_the_schema_and_says_its_revision(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "app.sqlite3")
+    code, out, err = run("app", "migrate", "--database", url)
+    assert (code, err) == (0, "")
+    assert out == "the app's database is at revision app_0002\n"
+    assert run("app", "migrate", "--database", url)[1] == out  # idempotent
+
+
+def test_app_migrate_on_a_database_it_cannot_open_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "not-a-db").write_text("hello, this is not SQLite")
+    code, out, err = run("app", "migrate", "--database", sqlite_url(tmp_path / "not-a-db"))
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: cannot open the app's database: ")
+    assert "Traceback" not in err
+
+
+def test_app_serve_needs_its_credentials_and_valid_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    monkeypatch.delenv("OPENMTD_APP_TOKEN_KEYS", raising=False)
+    code, _, err = run("app", "serve", "--database", sqlite_url(tmp_path / "a.db"))
+    assert code == 2
+    assert "OPENMTD_APP_TOKEN_KEYS is not set" in err
+    monkeypatch.delenv("OPENMTD_APP_CLIENT_ID", raising=False)
+    code, _, err = run("app", "serve", "--dev", "--database", sqlite_url(tmp_path / "a.db"))
+    assert code == 2
+    assert "OPENMTD_APP_CLIENT_ID" in err
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_ID", "id")
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_SECRET", "secret")
+    code, _, err = run("app", "serve", "--dev", "--hmrc", "staging")
+    assert code == 2
+    assert "HMRC must be 'sandbox', 'production' or an emulator's URL" in err
+    assert calls == []
+
+
+def test_app_serve_migrates_then_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography.fernet import Fernet
+
+    served: list[int] = []
+
+    def together(configs: list[uvicorn.Config], _logs: object = None) -> bool:
+        served.extend(config.port for config in configs)
+        return True
+
+    monkeypatch.setattr(app_cli, "serve_together", together)
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_ID", "id")
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_SECRET", "secret")
+    monkeypatch.setenv("OPENMTD_APP_TOKEN_KEYS", Fernet.generate_key().decode())
+    url = sqlite_url(tmp_path / "app.sqlite3")
+    code, out, err = run("app", "serve", "--database", url, "--port", "8799")
+    assert (code, err) == (0, "")
+    assert out.startswith("openmtd app: http://127.0.0.1:8799/ (Ctrl-C to stop)")
+    assert "database at revision app_0002" in out
+    assert served == [8799]

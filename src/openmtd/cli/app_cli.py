@@ -21,6 +21,7 @@ from cryptography.fernet import Fernet
 
 from openmtd.app.settings import DEFAULT_APP_PORT, AppSettings, SettingsError, hmrc_environment
 from openmtd.cli.help import PlainHelpCommand
+from openmtd.cli.serving import serve_together
 
 app = typer.Typer(
     help="openmtd's web app for sole traders and landlords: serve it, make keys, migrate.",
@@ -138,6 +139,14 @@ def serve(
     port: Annotated[
         int, typer.Option(min=1, max=65535, metavar="PORT", help="The port to listen on.")
     ] = DEFAULT_APP_PORT,
+    dev: Annotated[
+        bool,
+        typer.Option(
+            "--dev",
+            help="A local trial: a token key made for this run when none is set (tokens kept "
+            "with it cannot be read after a restart).",
+        ),
+    ] = False,
 ) -> None:
     """Run the app alone until Ctrl-C.
 
@@ -146,7 +155,7 @@ def serve(
     """
     from openmtd.cli.emulator import check_port_free
 
-    settings = settings_from(hmrc=hmrc, database=database)
+    settings = settings_from(hmrc=hmrc, database=database, dev_mode=dev)
     if not settings.client_id or not settings.client_secret:
         raise fail(
             "the app needs its credentials at HMRC: set OPENMTD_APP_CLIENT_ID and "
@@ -159,7 +168,11 @@ def serve(
         f"openmtd app: http://{host}:{port}/ (Ctrl-C to stop), as {settings.public_url}\n"
         f"HMRC: {settings.hmrc.api_base_url}; database at revision {revision}"
     )
-    uvicorn.Server(uvicorn_config(settings, host, port)).run()
+    from openmtd.cli.emulator import log_config
+
+    config = uvicorn_config(settings, host, port, own_logging=False)
+    if not serve_together([config], log_config(with_process_id=False)):
+        raise typer.Exit(1)
 
 
 @app.command(cls=PlainHelpCommand)
