@@ -85,6 +85,8 @@ def test_the_outbox_keeps_unsent_sent_and_failed_messages(app_store: SqlStore) -
         assert [m.id for m in tx.outbox.unsent()] == [ids[2]]
         recent = tx.outbox.recent()
         assert [m.id for m in recent] == ids[::-1]
+        assert [m.id for m in tx.outbox.recent(to="1@example.com")] == [ids[1]]
+        assert tx.outbox.recent(to="nobody@example.com") == []
         by_id = {m.id: m for m in recent}
         assert by_id[ids[0]].sent_at == NOW + timedelta(minutes=1)
         assert by_id[ids[1]].error is not None

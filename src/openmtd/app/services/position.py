@@ -46,6 +46,14 @@ class ObligationRow:
     received: date | None
     penalty_bearing: bool
     kind: str = "quarterly"
+    #: The income source's business ID (quarterly updates; None for the final declaration).
+    business_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable name for the obligation (reminders are given once per key)."""
+        # Quarterly periods are cumulative from 6 April: their ends tell them apart.
+        return "/".join((self.kind, self.business_id or "-", self.end.isoformat()))
 
     @property
     def state(self) -> str:
@@ -132,7 +140,12 @@ def guidance_from(answer: ItsaStatusResponse | None, signed_up: bool, today: dat
 
 
 def _row(
-    what: str, period: ObligationPeriod, today: date, penalty: bool, kind: str
+    what: str,
+    period: ObligationPeriod,
+    today: date,
+    penalty: bool,
+    kind: str,
+    business_id: str | None = None,
 ) -> ObligationRow:
     fulfilled = period.status == ObligationStatus.FULFILLED
     return ObligationRow(
@@ -145,6 +158,7 @@ def _row(
         received=period.received_date,
         penalty_bearing=penalty,
         kind=kind,
+        business_id=business_id,
     )
 
 
@@ -175,6 +189,7 @@ def read_obligations(
                     today,
                     penalties.get(ObligationKind.QUARTERLY_UPDATES, False),
                     "quarterly",
+                    source.business_id,
                 )
             )
     try:

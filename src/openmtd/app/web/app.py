@@ -26,7 +26,7 @@ from openmtd.rules.clock import Clock, SystemClock
 log = logging.getLogger("openmtd.app")
 
 #: The route modules, in the order they are tried. Each has ``router``.
-ROUTE_MODULES = ("home", "accounts", "connect", "dashboard", "income")
+ROUTE_MODULES = ("home", "accounts", "connect", "dashboard", "income", "reminders")
 
 
 def _origin(url: str) -> str:

@@ -133,8 +133,8 @@ class SqlOutbox:
             update(t.OutboxRow).where(t.OutboxRow.id == message_id).values(error=error[:2000])
         )
 
-    def recent(self, *, limit: int = 100) -> list[OutboxMessage]:
-        rows = self._session.scalars(
-            select(t.OutboxRow).order_by(t.OutboxRow.id.desc()).limit(limit)
-        )
-        return [_message(row) for row in rows]
+    def recent(self, *, to: str | None = None, limit: int = 100) -> list[OutboxMessage]:
+        query = select(t.OutboxRow).order_by(t.OutboxRow.id.desc()).limit(limit)
+        if to is not None:
+            query = query.where(t.OutboxRow.to == to)
+        return [_message(row) for row in self._session.scalars(query)]

@@ -21,6 +21,7 @@ from openmtd.app.services.connection import (
     sign_up_url,
 )
 from openmtd.app.services.position import Position, read_position
+from openmtd.app.services.reminders import give
 from openmtd.app.web.context import PageContext, page_context
 from openmtd.app.web.hmrc_calls import hmrc_client
 from openmtd.app.web.render import page
@@ -78,6 +79,8 @@ def dashboard(request: Request) -> Response:
                 position = read_position(client, connection.nino, today=today)
         except OpenMtdError as error:
             return read_problem(ctx, error, connection.nino)
+        # Today's reminders, each given once; the emails wait in the outbox for delivery.
+        give(ctx.tx, user, connection.nino, position, today, ctx.now)
         hmrc = ctx.services.settings.hmrc
         return page(
             ctx,
@@ -85,5 +88,6 @@ def dashboard(request: Request) -> Response:
             title="Your dashboard",
             nino=Nino(connection.nino).display,
             connection_banner=connection_banner(ctx),
+            notices=ctx.tx.notices.for_user(user.id, unread_only=True),
             **position_values(position, hmrc),
         )

@@ -1,0 +1,137 @@
+"""Reminders before penalty-bearing deadlines, given from a customer's position.
+
+:func:`give` works out which reminders are due today (``openmtd.rules.reminders``, at the
+intervals the person chose), records each as a notice in the app once, and, when the person
+wants email, puts one email per new notice in the outbox. :func:`deliver` sends the outbox
+through SMTP when it is configured; on the embedded default (no SMTP) the emails stay in the
+outbox, which the person reads at ``/reminders/outbox``. Nothing here calls HMRC: the page or
+the ``openmtd app remind`` run that read the position passes it in.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.message import EmailMessage
+from typing import Final
+
+from openmtd.app.services.position import Position
+from openmtd.app.settings import SmtpSettings
+from openmtd.app.storage import Notice, UnitOfWork, User
+from openmtd.rules.reminders import Due, due_reminders
+from openmtd.rules.tax_year import TaxYear
+
+#: How long one SMTP conversation may take, in seconds.
+SMTP_TIMEOUT_S: Final = 30.0
+SUBJECT: Final = "openmtd reminder: {what} due by {deadline}"
+
+
+def dues_of(position: Position, nino: str) -> list[Due]:
+    """What the customer must send, each under a key unique to this NINO: this year's
+    obligations as HMRC holds them, and the rules' deadlines for the years HMRC's list does
+    not cover (last year's tax return, say; every deadline when HMRC holds no obligations)."""
+    rows = position.obligations
+    dues = [
+        Due(f"{nino}/{row.key}", row.what, row.due, row.penalty_bearing, row.fulfilled)
+        for row in rows
+    ]
+    current = TaxYear.containing(position.guidance.today)
+    for deadline in position.guidance.deadlines:
+        if rows and deadline.tax_year == current:
+            continue  # HMRC's own obligations for this year are above
+        dues.append(
+            Due(
+                f"{nino}/{deadline.tax_year}/{deadline.due.isoformat()}",
+                deadline.what[:1].upper() + deadline.what[1:],
+                deadline.due,
+                deadline.penalty_points,
+            )
+        )
+    return dues
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """The notices given this time, and how many emails were put in the outbox."""
+
+    notices: tuple[Notice, ...]
+    emails: int
+
+
+def give(
+    tx: UnitOfWork, user: User, nino: str, position: Position, today: date, now: datetime
+) -> Given:
+    """Record today's due reminders for ``user`` (each once), emailing those that are new."""
+    preferences = tx.reminders.get(user.id)
+    new: list[Notice] = []
+    emails = 0
+    for reminder in due_reminders(dues_of(position, nino), today, preferences.days_before):
+        notice = tx.notices.add_once(
+            user_id=user.id,
+            key=reminder.due.key,
+            deadline=reminder.due.deadline,
+            days_before=reminder.days_before,
+            message=reminder.message,
+            now=now,
+        )
+        if notice is None:
+            continue
+        new.append(notice)
+        if preferences.email:
+            tx.outbox.add(
+                to=user.email,
+                subject=SUBJECT.format(
+                    what=reminder.due.what,
+                    deadline=f"{reminder.due.deadline.day} {reminder.due.deadline:%B %Y}",
+                ),
+                body=_body(user, reminder.message),
+                now=now,
+            )
+            emails += 1
+    return Given(tuple(new), emails)
+
+
+def _body(user: User, message: str) -> str:
+    return (
+        f"Hello {user.name},\n\n{message}\n\n"
+        "Open your openmtd dashboard to see everything that is due, and send it from your "
+        "record-keeping software.\n\n"
+        "You get these reminders because you asked for them; change how often, or stop the "
+        "emails, on openmtd's Reminders page.\n"
+    )
+
+
+def deliver(tx: UnitOfWork, smtp: SmtpSettings | None, now: datetime, *, limit: int = 100) -> int:
+    """Send up to ``limit`` unsent emails through ``smtp``; the number sent. Without SMTP the
+    emails stay in the outbox. A message the server refuses is marked with the reason and
+    not tried again; a connection that fails leaves the rest for the next run."""
+    if smtp is None:
+        return 0
+    pending = tx.outbox.unsent(limit=limit)
+    if not pending:
+        return 0
+    sent = 0
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S) as server:
+        if smtp.starttls:
+            server.starttls(context=ssl.create_default_context())
+        if smtp.username and smtp.password:
+            server.login(smtp.username, smtp.password)
+        for message in pending:
+            email = EmailMessage()
+            email["From"] = smtp.sender
+            email["To"] = message.to
+            email["Subject"] = message.subject
+            email.set_content(message.body)
+            try:
+                server.send_message(email)
+            except smtplib.SMTPRecipientsRefused as error:
+                tx.outbox.mark_failed(message.id, f"refused: {error.recipients}")
+                continue
+            except smtplib.SMTPDataError as error:
+                tx.outbox.mark_failed(message.id, f"{error.smtp_code} {error.smtp_error!r}")
+                continue
+            tx.outbox.mark_sent(message.id, now)
+            sent += 1
+    return sent

@@ -1,0 +1,228 @@
+"""Reminders in process: given on the dashboard before a penalty-bearing deadline at the
+person's intervals, once each, with an email in the outbox; the settings page; marking one
+read; the outbox page shows only the person's own emails; delivery through a real SMTP server
+on loopback (aiosmtpd), refusals kept with their reason."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from email import message_from_bytes
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+from openmtd.app.services.reminders import deliver
+from openmtd.app.settings import SmtpSettings
+from support.app import AppWorld
+from support.app_accounts import create_signed_in_user
+from support.app_connect import Person, connect, form_token, later, person, status
+from support.live_server import free_port
+from support.mtd_api import World
+
+SE_ID = "XAIS00000000001"
+#: From the pinned 26 November 2026 to 20 January 2027: 11 days before last year's tax
+#: return and payment are due (31 January 2027).
+TO_JANUARY = timedelta(days=55)
+
+
+def _words(page: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _mandated_sole_trader(world: AppWorld) -> Person:
+    """Mandated from 2026-27, after a Self Assessment return for 2025-26."""
+    status(world, "2025-26", "Annual")
+    status(world, "2026-27", "MTD Mandated")
+    p = person(world)
+    assert connect(world, p).status_code == 303
+    mtd = World(world.emulator, world.application, p.account)
+    mtd.subscription("2026-27")
+    mtd.signed_up_business(SE_ID)
+    return p
+
+
+def _outbox(world: AppWorld) -> list[Any]:
+    with world.store.transaction() as tx:
+        return tx.outbox.recent()
+
+
+def test_a_reminder_comes_before_the_deadline_once_with_an_email(app_world: AppWorld) -> None:
+    p = _mandated_sole_trader(app_world)
+    assert 'id="reminders-title"' not in p.browser.get("/dashboard").text  # 66 days to go
+
+    later(app_world, p, p.secret, TO_JANUARY)
+    page = p.browser.get("/dashboard")
+    words = _words(page.text)
+    expected = (
+        "Self Assessment tax return and payment for 6 April 2025 to 5 April 2026 is due by "
+        "31 January 2027 (in 11 days). Sent late, it can bring a penalty point."
+    )
+    assert expected in words
+    # The quarterly update due on 7 February is 18 days off, and bears no points this year.
+    assert page.text.count("Mark as read") == 1
+    (email,) = _outbox(app_world)
+    assert email.to == "sam@example.com"
+    assert email.subject == (
+        "openmtd reminder: Self Assessment tax return and payment for 6 April 2025 to 5 April "
+        "2026 due by 31 January 2027"
+    )
+    assert expected in email.body
+    assert email.sent_at is None  # no SMTP here: it waits in the outbox
+
+    p.browser.get("/dashboard")
+    assert len(_outbox(app_world)) == 1  # given once
+    with app_world.store.transaction() as tx:
+        assert len(tx.notices.for_user(p.user_id)) == 1
+
+
+def test_marking_a_reminder_read_takes_it_off_the_dashboard(app_world: AppWorld) -> None:
+    p = _mandated_sole_trader(app_world)
+    later(app_world, p, p.secret, TO_JANUARY)
+    page = p.browser.get("/dashboard")
+    (notice_id,) = re.findall(r'action="/reminders/(\d+)/read"', page.text)
+    token = form_token(page.text, f"/reminders/{notice_id}/read")
+    answer = p.browser.post(
+        f"/reminders/{notice_id}/read", data={"csrf_token": token, "back": "dashboard"}
+    )
+    assert (answer.status_code, answer.headers["location"]) == (303, "/dashboard")
+    assert "Mark as read" not in p.browser.get("/dashboard").text
+    assert "(20 January 2027, read)" in _words(p.browser.get("/reminders").text)
+
+
+def test_someone_elses_reminder_cannot_be_marked(app_world: AppWorld) -> None:
+    p = _mandated_sole_trader(app_world)
+    later(app_world, p, p.secret, TO_JANUARY)
+    p.browser.get("/dashboard")
+    with app_world.store.transaction() as tx:
+        (notice,) = tx.notices.for_user(p.user_id)
+    other, _user, _secret = create_signed_in_user(
+        app_world, email="other@example.com", client=app_world.new_client()
+    )
+    page = other.get("/reminders")
+    for target in (str(notice.id), "１", "9" * 40):
+        answer = other.post(
+            f"/reminders/{target}/read",
+            data={"csrf_token": form_token(page.text, "/reminders")},
+        )
+        assert answer.status_code == 303
+    with app_world.store.transaction() as tx:
+        assert tx.notices.for_user(p.user_id, unread_only=True) == [notice]
+
+
+def test_the_settings_choose_the_intervals_and_the_email(app_world: AppWorld) -> None:
+    p = _mandated_sole_trader(app_world)
+    page = p.browser.get("/reminders")
+    assert page.status_code == 200
+    assert re.search(r'value="14" checked', page.text)
+    assert re.search(r'value="3" checked', page.text)
+    token = form_token(page.text, "/reminders")
+    none = p.browser.post("/reminders", data={"csrf_token": token, "email": "yes"})
+    assert none.status_code == 400
+    assert "Choose at least one" in html.unescape(none.text)
+    saved = p.browser.post(
+        "/reminders",
+        data={"csrf_token": token, "days_before": ["30", "7", "99"], "email": "no"},
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, "/reminders?saved=1")
+    assert "Your reminder settings are saved." in p.browser.get("/reminders?saved=1").text
+    with app_world.store.transaction() as tx:
+        preferences = tx.reminders.get(p.user_id)
+    assert (preferences.days_before, preferences.email) == ((30, 7), False)
+
+    later(app_world, p, p.secret, TO_JANUARY)
+    assert "(in 11 days)" in _words(p.browser.get("/dashboard").text)  # the 30-day one
+    assert _outbox(app_world) == []  # no email asked for
+
+
+def test_the_outbox_page_shows_only_the_persons_own_emails(app_world: AppWorld) -> None:
+    p = _mandated_sole_trader(app_world)
+    with app_world.store.transaction() as tx:
+        tx.outbox.add(
+            to="someone.else@example.com",
+            subject="Not yours",
+            body="b",
+            now=app_world.emulator.now(),
+        )
+    later(app_world, p, p.secret, TO_JANUARY)
+    p.browser.get("/dashboard")
+    page = p.browser.get("/reminders/outbox")
+    assert page.status_code == 200
+    words = _words(page.text)
+    assert "openmtd reminder: Self Assessment tax return" in words
+    assert "Not yours" not in words
+    assert "no email server set up" in words
+
+
+# --- delivery through SMTP --------------------------------------------------------------------
+@dataclass
+class _Inbox:
+    """What a real SMTP server on loopback received; it refuses ``refused@example.com``."""
+
+    received: list[Envelope]
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address == "refused@example.com":
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        self.received.append(envelope)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[_Inbox, SmtpSettings]]:
+    inbox = _Inbox([])
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, SmtpSettings(host="127.0.0.1", port=port, starttls=False)
+    finally:
+        controller.stop()
+
+
+def test_delivery_sends_the_outbox_and_keeps_refusals(
+    app_world: AppWorld, smtp_server: tuple[_Inbox, SmtpSettings]
+) -> None:
+    inbox, smtp = smtp_server
+    now = app_world.emulator.now()
+    with app_world.store.transaction() as tx:
+        good = tx.outbox.add(to="ida@example.com", subject="Due soon", body="Hello", now=now)
+        bad = tx.outbox.add(to="refused@example.com", subject="Due soon", body="Hi", now=now)
+    with app_world.store.transaction() as tx:
+        assert deliver(tx, smtp, now) == 1
+    (envelope,) = inbox.received
+    assert envelope.rcpt_tos == ["ida@example.com"]
+    assert isinstance(envelope.content, bytes)
+    email = message_from_bytes(envelope.content)
+    assert (email["Subject"], email["From"]) == ("Due soon", "openmtd <noreply@localhost>")
+    with app_world.store.transaction() as tx:
+        by_id = {m.id: m for m in tx.outbox.recent()}
+        assert by_id[good.id].sent_at == now
+        assert by_id[bad.id].error is not None
+        assert "refused" in by_id[bad.id].error
+        assert tx.outbox.unsent() == []  # neither is tried again
+        assert deliver(tx, smtp, now) == 0
+
+
+def test_without_smtp_nothing_is_delivered(app_world: AppWorld) -> None:
+    with app_world.store.transaction() as tx:
+        tx.outbox.add(to="ida@example.com", subject="s", body="b", now=app_world.emulator.now())
+        assert deliver(tx, None, app_world.emulator.now()) == 0
+        assert len(tx.outbox.unsent()) == 1
+    unused = replace(SmtpSettings(host="127.0.0.1"), port=free_port())
+    with app_world.store.transaction() as tx:
+        tx.outbox.mark_sent(tx.outbox.unsent()[0].id, app_world.emulator.now())
+        assert deliver(tx, unused, app_world.emulator.now()) == 0  # nothing to send: no connection
