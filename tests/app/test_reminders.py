@@ -226,3 +226,75 @@ def test_without_smtp_nothing_is_delivered(app_world: AppWorld) -> None:
     with app_world.store.transaction() as tx:
         tx.outbox.mark_sent(tx.outbox.unsent()[0].id, app_world.emulator.now())
         assert deliver(tx, unused, app_world.emulator.now()) == 0  # nothing to send: no connection
+
+
+# --- the daily run ------------------------------------------------------------------------------
+def test_the_daily_run_reminds_everyone_and_sends_the_emails(
+    app_world: AppWorld, smtp_server: tuple[_Inbox, SmtpSettings], tmp_path: Any
+) -> None:
+    from openmtd.app.services.remind_run import remind_everyone
+
+    inbox, smtp = smtp_server
+    p = _mandated_sole_trader(app_world)
+    # A second person whose connection holds no grant (as after the tokens were lost).
+    _other_browser, other, _secret = create_signed_in_user(
+        app_world, email="other@example.com", client=app_world.new_client()
+    )
+    with app_world.store.transaction() as tx:
+        mine = tx.connections.get(p.user_id)
+        assert mine is not None
+        tx.connections.save(replace(mine, user_id=other.id, nino="AB123456C"))
+    app_world.emulator.advance(TO_JANUARY.total_seconds())
+    settings = replace(app_world.settings, smtp=smtp)
+    seen: list[int] = []
+
+    summary = remind_everyone(
+        app_world.store,
+        app_world.services.hmrc,
+        settings,
+        app_world.emulator.clock,
+        tmp_path / "device-id",
+        on_person=lambda done: seen.append(done.people),
+    )
+
+    assert seen == [1, 2]
+    assert (summary.people, summary.reminders, summary.emails_queued) == (2, 1, 1)
+    assert summary.emails_sent == 1
+    assert summary.failed == [(other.id, "ReauthorisationRequired")]
+    assert summary.delivery_error is None
+    (envelope,) = inbox.received
+    assert envelope.rcpt_tos == ["sam@example.com"]
+    # No one at a screen: HMRC is told so, with the job's own device id.
+    calls = [r for r in app_world.transport.sent if "/itsa-status/" in r.url.path]
+    assert calls[-1].headers["Gov-Client-Connection-Method"] == "BATCH_PROCESS_DIRECT"
+    assert (tmp_path / "device-id").is_file()
+    with app_world.store.transaction() as tx:
+        audited = [entry.path for entry in tx.audit.for_user(other.id)]
+    assert audited == []  # no grant, so HMRC was not called
+    # A second run the same day gives nothing again.
+    again = remind_everyone(
+        app_world.store, app_world.services.hmrc, settings, app_world.emulator.clock,
+        tmp_path / "device-id",
+    )  # fmt: skip
+    assert (again.reminders, again.emails_sent) == (0, 0)
+
+
+def test_an_smtp_server_that_cannot_be_reached_leaves_the_emails_queued(
+    app_world: AppWorld, tmp_path: Any
+) -> None:
+    from openmtd.app.services.remind_run import remind_everyone
+
+    _mandated_sole_trader(app_world)
+    app_world.emulator.advance(TO_JANUARY.total_seconds())
+    settings = replace(
+        app_world.settings, smtp=SmtpSettings(host="127.0.0.1", port=free_port(), starttls=False)
+    )
+    summary = remind_everyone(
+        app_world.store, app_world.services.hmrc, settings, app_world.emulator.clock,
+        tmp_path / "device-id",
+    )  # fmt: skip
+    assert summary.emails_queued == 1
+    assert summary.delivery_error is not None
+    assert summary.delivery_error.startswith("ConnectionRefusedError")
+    with app_world.store.transaction() as tx:
+        assert len(tx.outbox.unsent()) == 1

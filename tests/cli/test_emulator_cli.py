@@ -638,3 +638,23 @@ def test_app_serve_migrates_then_serves(tmp_path: Path, monkeypatch: pytest.Monk
     assert out.startswith("openmtd app: http://127.0.0.1:8799/ (Ctrl-C to stop)")
     assert "database at revision app_0002" in out
     assert served == [8799]
+
+
+def test_app_remind_needs_credentials_and_reads_no_one_in_an_empty_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setenv("OPENMTD_APP_TOKEN_KEYS", Fernet.generate_key().decode())
+    monkeypatch.delenv("OPENMTD_APP_CLIENT_ID", raising=False)
+    url = sqlite_url(tmp_path / "app.sqlite3")
+    code, _, err = run("app", "remind", "--database", url)
+    assert code == 2
+    assert "OPENMTD_APP_CLIENT_ID" in err
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_ID", "id")
+    monkeypatch.setenv("OPENMTD_APP_CLIENT_SECRET", "secret")
+    device = tmp_path / "jobs" / "device-id"
+    code, out, _ = run("app", "remind", "--database", url, "--device-id-file", str(device))
+    assert code == 0
+    assert out.endswith("0 connected people read; 0 reminders given; 0 emails queued, 0 sent.\n")
+    assert device.parent.is_dir()

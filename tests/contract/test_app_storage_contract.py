@@ -94,3 +94,21 @@ def test_the_outbox_keeps_unsent_sent_and_failed_messages(app_store: SqlStore) -
         assert len(by_id[ids[1]].error) == 2000
         assert by_id[ids[2]].to == "2@example.com"
         assert len(tx.outbox.recent(limit=1)) == 1
+
+
+def test_connections_are_paged_by_user(app_store: SqlStore) -> None:
+    from openmtd.app.storage import Connection
+
+    users = [_user(app_store, f"{n}@example.com") for n in range(5)]
+    with app_store.transaction() as tx:
+        for n, user_id in enumerate(users):
+            if n != 2:  # one person never connected
+                tx.connections.save(
+                    Connection(user_id, f"AA12345{n}A", NOW, None, ("read:self-assessment",), "k")
+                )
+    with app_store.transaction() as tx:
+        first = tx.connections.page(limit=2)
+        rest = tx.connections.page(after=first[-1].user_id, limit=10)
+        assert [c.user_id for c in first + rest] == [u for n, u in enumerate(users) if n != 2]
+        assert rest[-1].nino == "AA123454A"
+        assert tx.connections.page(after=users[-1]) == []

@@ -3,7 +3,9 @@
 - ``serve``: the app on its own (``--hmrc sandbox|production|URL``, ``--database URL``), with
   the settings of ``OPENMTD_APP_*`` (docs/app.md); the database is migrated first;
 - ``keygen``: a new Fernet key for ``OPENMTD_APP_TOKEN_KEYS``;
-- ``migrate``: create or upgrade the app's schema (Alembic) and print its revision.
+- ``migrate``: create or upgrade the app's schema (Alembic) and print its revision;
+- ``remind``: the daily run that gives every connected person their reminders and sends the
+  emails.
 
 ``openmtd up`` runs the app beside the emulator with everything set for it.
 """
@@ -173,6 +175,69 @@ def serve(
     config = uvicorn_config(settings, host, port, own_logging=False)
     if not serve_together([config], log_config(with_process_id=False)):
         raise typer.Exit(1)
+
+
+@app.command(cls=PlainHelpCommand)
+def remind(
+    database: Database = None,
+    device_id_file: Annotated[
+        Path,
+        typer.Option(
+            "--device-id-file",
+            metavar="FILE",
+            help="Where this job keeps its device id for HMRC's fraud prevention headers.",
+        ),
+    ] = Path("data") / "remind-device-id",
+) -> None:
+    """Give every connected person today's reminders, then send the emails.
+
+    Run it once a day (cron, a systemd timer): it reads each person's position at HMRC,
+    gives the reminders due at the intervals they chose (once each), and sends the outbox
+    through SMTP when OPENMTD_APP_SMTP_HOST is set (otherwise the emails stay in each
+    person's outbox page).
+    """
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from openmtd.app.adapters.db.store import SqlStore
+    from openmtd.app.services.hmrc import Hmrc
+    from openmtd.app.services.remind_run import remind_everyone
+    from openmtd.rules.clock import SystemClock
+
+    settings = settings_from(database=database)
+    if not settings.client_id or not settings.client_secret:
+        raise fail("the run needs the app's credentials at HMRC: OPENMTD_APP_CLIENT_ID and _SECRET")
+    open_store(settings)
+    device_id_file.parent.mkdir(parents=True, exist_ok=True)
+    store = SqlStore.open(settings.database_url, settings.token_keys, run_migrations=False)
+    clock = SystemClock()
+    err = Console(stderr=True)
+    try:
+        hmrc = Hmrc(settings, store.engine, clock)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err) as bar:
+            task = bar.add_task("Reading people's positions at HMRC...", total=None)
+            summary = remind_everyone(
+                store,
+                hmrc,
+                settings,
+                clock,
+                device_id_file,
+                on_person=lambda done: bar.update(
+                    task, description=f"{done.people} read, {done.reminders} reminders given"
+                ),
+            )
+    finally:
+        store.close()
+    typer.echo(
+        f"{summary.people} connected people read; {summary.reminders} reminders given; "
+        f"{summary.emails_queued} emails queued, {summary.emails_sent} sent."
+    )
+    for user_id, reason in summary.failed:
+        typer.echo(f"  user {user_id}: not read ({reason}); they are told when they next sign in")
+    if summary.delivery_error:
+        raise fail(
+            f"the emails could not be sent, and wait for the next run: {summary.delivery_error}", 1
+        )
 
 
 @app.command(cls=PlainHelpCommand)

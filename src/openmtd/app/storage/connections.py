@@ -24,6 +24,11 @@ class Connection:
 class ConnectionRepository(Protocol):
     def get(self, user_id: int) -> Connection | None: ...
 
+    def page(self, *, after: int = 0, limit: int = 100) -> list[Connection]:
+        """Up to ``limit`` connections of users after ``after``, by user id (for a run over
+        every connection, a page at a time)."""
+        ...
+
     def save(self, connection: Connection) -> None:
         """Create or replace the user's connection."""
         ...

@@ -11,22 +11,33 @@ from openmtd.app.storage.audit import AuditEntry
 from openmtd.app.storage.connections import Connection
 
 
+def _connection(row: t.ConnectionRow) -> Connection:
+    return Connection(
+        user_id=row.user_id,
+        nino=row.nino,
+        connected_at=utc(row.connected_at),
+        authority_ends_at=utc_or_none(row.authority_ends_at),
+        scopes=tuple(row.scopes.split()),
+        token_key=row.token_key,
+    )
+
+
 class SqlConnections:
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def get(self, user_id: int) -> Connection | None:
         row = self._session.get(t.ConnectionRow, user_id)
-        if row is None:
-            return None
-        return Connection(
-            user_id=row.user_id,
-            nino=row.nino,
-            connected_at=utc(row.connected_at),
-            authority_ends_at=utc_or_none(row.authority_ends_at),
-            scopes=tuple(row.scopes.split()),
-            token_key=row.token_key,
+        return None if row is None else _connection(row)
+
+    def page(self, *, after: int = 0, limit: int = 100) -> list[Connection]:
+        rows = self._session.scalars(
+            select(t.ConnectionRow)
+            .where(t.ConnectionRow.user_id > after)
+            .order_by(t.ConnectionRow.user_id)
+            .limit(limit)
         )
+        return [_connection(row) for row in rows]
 
     def save(self, connection: Connection) -> None:
         self._session.merge(
