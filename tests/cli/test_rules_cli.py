@@ -416,7 +416,8 @@ def test_every_command_is_found() -> None:
     assert ("emulator", "app", "create") in commands
     assert ("check-income",) in commands
     assert ("app", "serve") in commands
-    assert len(commands) == 24
+    assert ("app", "remind") in commands
+    assert len(commands) == 25
 
 
 @pytest.mark.parametrize("columns", ["80", "200"])

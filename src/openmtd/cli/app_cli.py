@@ -26,7 +26,7 @@ from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.serving import serve_together
 
 app = typer.Typer(
-    help="openmtd's web app for sole traders and landlords: serve it, make keys, migrate.",
+    help="openmtd's web app for sole traders and landlords: serve it, remind, keys, migrate.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -189,7 +189,7 @@ def remind(
         ),
     ] = Path("data") / "remind-device-id",
 ) -> None:
-    """Give every connected person today's reminders, then send the emails.
+    """Give everyone today's reminders and send the emails.
 
     Run it once a day (cron, a systemd timer): it reads each person's position at HMRC,
     gives the reminders due at the intervals they chose (once each), and sends the outbox
