@@ -157,3 +157,24 @@ def test_a_voluntary_landlord_opts_out_and_the_dashboard_changes(
     expect(page.locator("table")).to_contain_text("A Self Assessment tax return is enough.")
     expect(page.get_by_role("link", name="Opt out with HMRC")).to_have_count(0)
     expect(page.get_by_role("link", name="Choose to use MTD with HMRC")).to_be_visible()
+
+
+def test_reminder_settings_and_the_outbox_in_a_browser(
+    page: Page, system: System, tmp_path: Path
+) -> None:
+    _create_account(page, system.app, "chris@example.com")
+    page.get_by_role("link", name="Reminders").click()
+    _checked(page, "Reminders")
+    page.get_by_label("14 days before").uncheck()
+    page.get_by_label("3 days before").uncheck()
+    _submit(page, "Save")
+    expect(page.locator(".error-summary")).to_contain_text("Choose at least one")
+    _checked(page, "Reminders")
+    page.get_by_label("30 days before").check()
+    page.get_by_label("No, only on my dashboard").check()
+    _submit(page, "Save")
+    expect(page.get_by_role("status")).to_have_text("Your reminder settings are saved.")
+    expect(page.get_by_label("30 days before")).to_be_checked()
+    _checked(page, "Reminders", tmp_path / "reminders.png")
+    page.get_by_role("link", name="your outbox").click()
+    _checked(page, "Your reminder emails")
