@@ -75,7 +75,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "baseline_app.py").write_text(BASELINE_APP)
-        baseline, fresh, again = [], [], []
+        baseline: list[float] = []
+        fresh: list[float] = []
+        again: list[float] = []
         for run in range(runs):
             port = free_port()
             baseline.append(
