@@ -34,6 +34,8 @@ def test_the_form_offers_the_years_whose_returns_decide_mtd(app_world: AppWorld)
     years = re.findall(r'name="year" value="([^"]+)"', page.text)
     assert years == ["2024-25", "2025-26", "2026-27"]  # the clock is on 26 November 2026
     assert re.search(r'value="2025-26" checked', page.text)  # the latest return due
+    words = _words(page.text)
+    assert "From 6 April 2027: qualifying income over £30,000 on the return for" in words
 
 
 def test_a_sole_trader_over_the_threshold_must_use_it(app_world: AppWorld) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "Verdict",
     "check_income",
     "return_years",
+    "threshold_years",
 ]
 
 #: The first return that decides anyone's MTD (2024-25 decides 2026-27).
@@ -100,6 +101,32 @@ class IncomeCheck:
             "headline": self.headline,
             "explanations": list(self.explanations),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdYear:
+    """One year's threshold, and the return that decides it."""
+
+    tax_year: TaxYear
+    decided_by: TaxYear
+    threshold: Decimal
+
+    @property
+    def text(self) -> str:
+        return (
+            f"From 6 April {self.tax_year.start_year}: qualifying income over "
+            f"{_money(self.threshold)} on the return for {self.decided_by.label()}."
+        )
+
+
+def threshold_years() -> tuple[ThresholdYear, ...]:
+    """Each threshold from the first mandated year to the last (it then stays)."""
+    years: list[ThresholdYear] = []
+    year = FIRST_MANDATED_YEAR
+    while year <= FINAL_THRESHOLD_YEAR:
+        years.append(ThresholdYear(year, basis_year(year), threshold_for(year) or Decimal(0)))
+        year = year.next
+    return tuple(years)
 
 
 def return_years(today: date) -> tuple[TaxYear, ...]:

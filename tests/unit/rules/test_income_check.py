@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openmtd.rules.errors import RuleError
-from openmtd.rules.income_check import Verdict, check_income, return_years
+from openmtd.rules.income_check import Verdict, check_income, return_years, threshold_years
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn, PropertyIncome, is_over_threshold
 
@@ -118,3 +118,14 @@ def test_the_verdict_agrees_with_the_threshold_rule(year: TaxYear, amount: Decim
     must = result.verdict is Verdict.MUST_USE
     assert must == is_over_threshold(amount, year.shift(2))
     assert (result.verdict is Verdict.DOES_NOT_APPLY) == (amount == 0)
+
+
+def test_each_years_threshold_and_the_return_that_decides_it() -> None:
+    assert [year.text for year in threshold_years()] == [
+        "From 6 April 2026: qualifying income over £50,000 on the return for 6 April 2024 to "
+        "5 April 2025.",
+        "From 6 April 2027: qualifying income over £30,000 on the return for 6 April 2025 to "
+        "5 April 2026.",
+        "From 6 April 2028: qualifying income over £20,000 on the return for 6 April 2026 to "
+        "5 April 2027.",
+    ]

@@ -20,7 +20,7 @@ from openmtd.app.services.connection import sign_up_url
 from openmtd.app.web.context import PageContext, page_context
 from openmtd.app.web.render import page
 from openmtd.rules.clock import uk_date
-from openmtd.rules.income_check import IncomeCheck, check_income, return_years
+from openmtd.rules.income_check import IncomeCheck, check_income, return_years, threshold_years
 from openmtd.rules.money import InvalidAmountError, parse_amount, parse_percentage
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn, PropertyIncome
@@ -103,6 +103,7 @@ def _page(
         values=shown,
         errors=errors or {},
         result=result,
+        thresholds=threshold_years(),
         sign_up_url=sign_up_url(ctx.services.settings.hmrc),
     )
 
