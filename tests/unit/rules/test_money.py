@@ -66,7 +66,9 @@ def test_any_text_is_an_amount_or_a_clear_refusal(typed: str) -> None:
         assert 0 <= amount <= MAX_BUSINESS_INCOME
         return
     assert refusal.code == "FORMAT_AMOUNT"
-    assert refusal.message.startswith("'")  # it names what was typed
+    # It names what was typed, then what is wrong with it.
+    assert refusal.message.endswith(refusal.problem)
+    assert len(refusal.message) > len(refusal.problem)
 
 
 def test_shares_as_fractions_and_percentages() -> None:
