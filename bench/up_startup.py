@@ -94,7 +94,7 @@ def main() -> None:
                 times.append(
                     time_to_ready(
                         [*args, "--data-dir", str(data)],
-                        [f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{app_port}/"],
+                        [f"http://127.0.0.1:{port}/", f"http://localhost:{app_port}/"],
                         root,
                     )
                 )

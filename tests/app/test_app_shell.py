@@ -119,3 +119,18 @@ def test_the_rate_limit_defaults_to_hmrcs_and_is_read_from_the_environment() -> 
     assert AppSettings.from_environment({}, dev_mode=True).rate_limit_per_second == 3
     settings = AppSettings.from_environment({"OPENMTD_APP_RATE_LIMIT": "150"}, dev_mode=True)
     assert settings.rate_limit_per_second == 150
+
+
+def test_a_page_asked_for_on_127_0_0_1_is_sent_to_localhost(app_world: AppWorld) -> None:
+    """HMRC returns the browser to localhost only; a session started on 127.0.0.1 would be
+    lost on the way, so pages there are redirected first."""
+    from starlette.testclient import TestClient
+
+    loopback = TestClient(app_world.app, base_url="http://127.0.0.1:8700", follow_redirects=False)
+    answer = loopback.get("/check-income?year=2025-26")
+    assert answer.status_code == 307
+    assert answer.headers["location"] == "http://localhost:8700/check-income?year=2025-26"
+    assert loopback.post("/check-income").status_code == 403  # not a page: left to CSRF
+    other_port = TestClient(app_world.app, base_url="http://127.0.0.1:9999")
+    assert other_port.get("/check-income").status_code == 200
+    assert app_world.client.get("/check-income").status_code == 200

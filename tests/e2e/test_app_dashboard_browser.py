@@ -47,7 +47,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         "--data-dir",
         str(data),
     ]
-    with serve_in_subprocess(args, f"http://127.0.0.1:{app_port}/"):
+    with serve_in_subprocess(args, f"http://localhost:{app_port}/"):
         yield System(app=f"http://localhost:{app_port}", emulator=f"http://127.0.0.1:{port}")
 
 

@@ -207,7 +207,7 @@ def test_openmtd_up_starts_the_system_on_its_embedded_default(
         printed = capfd.readouterr().out
         # The app beside it, at the address printed, its income check open to anyone.
         assert f"http://localhost:{app_port}/check-income" in printed
-        check = httpx.get(f"http://127.0.0.1:{app_port}/check-income", trust_env=False)
+        check = httpx.get(f"http://localhost:{app_port}/check-income", trust_env=False)
         assert check.status_code == 200
         assert "Do I need Making Tax Digital?" in check.text
         home = httpx.get(base_url + "/", headers={"Accept": "text/html"}, trust_env=False)

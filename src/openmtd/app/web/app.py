@@ -19,7 +19,7 @@ from openmtd.app.services.hmrc import Hmrc
 from openmtd.app.settings import AppSettings
 from openmtd.app.storage import Store
 from openmtd.app.web.context import CsrfError, Services, SignInRequired, page_context
-from openmtd.app.web.edge import Edge
+from openmtd.app.web.edge import Edge, LoopbackHost
 from openmtd.app.web.render import date_text, message
 from openmtd.rules.clock import Clock, SystemClock
 
@@ -122,4 +122,6 @@ def create_app(
             )
 
     app.add_middleware(Edge, hmrc_auth_origin=_origin(settings.hmrc.auth_base_url))
+    if urlsplit(settings.public_url).hostname == "localhost":
+        app.add_middleware(LoopbackHost, public_url=settings.public_url)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import secrets
 from typing import Final
+from urllib.parse import quote, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -118,3 +119,42 @@ class Edge:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class LoopbackHost:
+    """Send a page asked for on a loopback address to the same page on ``localhost``.
+
+    HMRC accepts a plain-http redirect URI only on ``localhost``, so the app's local address
+    is ``http://localhost:PORT``. Someone who opens ``http://127.0.0.1:PORT`` instead would
+    start connecting on one host and come back from HMRC to the other (another set of
+    cookies), and the connection would fail as "not finished". A GET or HEAD on the loopback
+    address of the app's own port is redirected (307) to the public URL; anything else passes.
+    Used only when the public URL's host is ``localhost``.
+    """
+
+    def __init__(self, app: ASGIApp, *, public_url: str) -> None:
+        self.app = app
+        parts = urlsplit(public_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.loopback = {f"127.0.0.1:{port}".encode(), f"[::1]:{port}".encode()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            host = dict(scope.get("headers", [])).get(b"host")
+            if host in self.loopback:
+                query = scope.get("query_string", b"").decode("latin-1")
+                target = self.origin + quote(scope["path"]) + (f"?{query}" if query else "")
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 307,
+                        "headers": [
+                            (b"location", target.encode("latin-1")),
+                            (b"content-length", b"0"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await self.app(scope, receive, send)
