@@ -142,15 +142,20 @@ def test_someone_with_a_tax_return_only_year_is_offered_to_use_mtd(app_world: Ap
 
 
 def test_someone_not_signed_up_is_sent_to_hmrcs_sign_up(app_world: AppWorld) -> None:
+    """HMRC shows software no status before sign-up: even for a person it has mandated, the
+    dashboard never says MTD is optional or that nothing is due."""
     p = _connected(app_world, {"2026-27": "MTD Mandated"}, enrolments=())
     answer = p.browser.get("/dashboard")
     assert answer.status_code == 200
     words = _text(answer.text)
-    # HMRC shows no status to software for someone not signed up: the guidance says what
-    # the rules allow without it.
-    assert "You can sign up for Making Tax Digital for Income Tax from 6 April 2026" in words
+    assert "You have not signed up for Making Tax Digital for Income Tax" in words
+    assert "openmtd cannot yet tell you whether you must use it" in words
     assert 'href="http://emulator.test/signup">Sign up with HMRC' in answer.text
-    assert "once you have signed up" in words
+    assert 'href="/check-income">Check your income' in answer.text
+    assert "by choice" not in words
+    assert "can choose to use" not in words
+    assert "Nothing to send" not in words
+    assert "Not yet worked out" not in words
     _no_raw_status(answer.text)
 
 

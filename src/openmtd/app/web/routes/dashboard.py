@@ -57,6 +57,7 @@ def position_values(position: Position, hmrc: Environment) -> dict[str, Any]:
     return {
         "position": position,
         "guidance": guidance,
+        "sign_up_url": sign_up_url(hmrc),
         "actions": actions(position, hmrc),
         "points": how_points_work(quarterly=quarterly),
     }
