@@ -100,3 +100,28 @@ def test_signed_up_with_no_status_yet(world: World, client: Client) -> None:
     position = read_position(client, NINO, today=TODAY)
     assert position.signed_up
     assert position.income_sources == ()
+
+
+def _voluntary_since_2025(world: World) -> None:
+    world.subscription("2025-26")
+    for year in ("2025-26", "2026-27", "2027-28"):
+        world.status(year, "MTD Voluntary")
+    world.signed_up_business(SE_ID)
+
+
+def test_last_years_voluntary_year_can_be_opted_out_of_until_its_declaration(
+    world: World, client: Client
+) -> None:
+    """Business rules §3.5: the previous year may be opted out of only while its final
+    declaration has not been made; the position reads HMRC's obligation to know."""
+    _voluntary_since_2025(world)
+    before = read_position(client, NINO, today=TODAY)
+    assert [str(year) for year in before.guidance.can_opt_out] == ["2025-26", "2026-27", "2027-28"]
+    made = world.emulator.client.post(
+        f"/emulator/obligations/{NINO}/fulfil",
+        json={"taxYear": "2025-26", "receivedDate": "2026-10-01"},
+    )
+    assert made.status_code < 300, made.text
+    after = read_position(client, NINO, today=TODAY)
+    assert [str(year) for year in after.guidance.can_opt_out] == ["2026-27", "2027-28"]
+    assert "2025-26" not in {str(deadline.tax_year) for deadline in after.guidance.deadlines}

@@ -33,7 +33,12 @@ from openmtd.app.services.desktop import (
     default_config_dir,
     loopback_redirect_uri,
 )
-from openmtd.app.services.position import guidance_from, read_obligations, read_statuses
+from openmtd.app.services.position import (
+    guidance_from,
+    read_obligations,
+    read_previous_crystallised,
+    read_statuses,
+)
 from openmtd.app.settings import SettingsError, hmrc_environment
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.taxpayer_errors import Problem, explain, sign_up_hint
@@ -288,7 +293,8 @@ def status(
         the_link = desktop.read_link()
         with _err.status("Reading your records at HMRC..."), desktop.client(the_link) as client:
             answer, signed_up = read_statuses(client, the_link.nino, today)
-    shown = guidance_from(answer, signed_up, today)
+            crystallised = signed_up and read_previous_crystallised(client, the_link.nino, today)
+    shown = guidance_from(answer, signed_up, today, previous_crystallised=crystallised)
     if as_json:
         body = {"nino": the_link.nino, "guidance": shown.to_dict()}
         typer.echo(json.dumps(body, indent=2))

@@ -35,6 +35,9 @@ class Due:
     deadline: date
     penalty_bearing: bool
     met: bool = False
+    #: Whether it may already have been sent without the reminder's giver knowing (a Self
+    #: Assessment return HMRC's MTD APIs do not show): then the words say "if not sent yet".
+    may_be_met: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +49,18 @@ class Reminder:
     days_left: int
 
     @property
+    def when(self) -> str:
+        """How far off the deadline is on the day the reminder is given."""
+        if self.days_left == 0:
+            return "today"
+        return "tomorrow" if self.days_left == 1 else f"in {self.days_left} days"
+
+    @property
     def message(self) -> str:
-        when = (
-            "today" if self.days_left == 0
-            else "tomorrow" if self.days_left == 1
-            else f"in {self.days_left} days"
-        )  # fmt: skip
+        """The reminder in words that stay true while it is shown (no "in N days")."""
         deadline = f"{self.due.deadline.day} {self.due.deadline:%B %Y}"
-        return (
-            f"{self.due.what} is due by {deadline} ({when}). Sent late, it can bring a "
-            "penalty point."
-        )
+        unless = ", if you have not sent it yet" if self.due.may_be_met else ""
+        return f"{self.due.what} is due by {deadline}{unless}. Sent late, it can bring a penalty."
 
 
 def due_reminders(dues: Iterable[Due], today: date, days_before: Iterable[int]) -> list[Reminder]:

@@ -36,13 +36,20 @@ def test_nothing_after_the_deadline_or_once_met_or_without_penalty() -> None:
 def test_the_messages_say_when() -> None:
     (today,) = due_reminders([UPDATE], DEADLINE, (3,))
     assert today.message == (
-        "Quarterly update (self-employment) is due by 7 February 2027 (today). Sent late, it "
-        "can bring a penalty point."
+        "Quarterly update (self-employment) is due by 7 February 2027. Sent late, it can bring "
+        "a penalty."
     )
+    assert today.when == "today"
     (tomorrow,) = due_reminders([UPDATE], DEADLINE - timedelta(days=1), (3,))
-    assert "(tomorrow)" in tomorrow.message
+    assert tomorrow.when == "tomorrow"
     (later,) = due_reminders([UPDATE], DEADLINE - timedelta(days=9), (14,))
-    assert "(in 9 days)" in later.message
+    assert later.when == "in 9 days"
+    unseen = Due("sa", "Self Assessment tax return", DEADLINE, True, may_be_met=True)
+    (maybe,) = due_reminders([unseen], DEADLINE, (3,))
+    assert maybe.message == (
+        "Self Assessment tax return is due by 7 February 2027, if you have not sent it yet. "
+        "Sent late, it can bring a penalty."
+    )
 
 
 def test_soonest_first_and_negative_intervals_ignored() -> None:

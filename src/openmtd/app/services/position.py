@@ -4,8 +4,10 @@ holds. Shared by the dashboard, the CLI (``openmtd status``, ``openmtd obligatio
 reminders. Never the raw ITSA status or reason: :meth:`Position.to_json` carries the guidance
 object only.
 
-Three reads: one Retrieve ITSA Status from the previous tax year with ``futureYears`` (the
-three years in one answer), Business Details' list, and the two Obligations calls.
+The reads: one Retrieve ITSA Status from the previous tax year with ``futureYears`` (the
+three years in one answer), the previous year's final declaration (made or not: it decides
+whether that year can still be opted out of), this year's two Obligations calls, and
+Business Details' list.
 """
 
 from __future__ import annotations
@@ -128,15 +130,34 @@ def read_statuses(client: Client, nino: str, today: date) -> tuple[ItsaStatusRes
         return None, True
 
 
-def guidance_from(answer: ItsaStatusResponse | None, signed_up: bool, today: date) -> Guidance:
+def guidance_from(
+    answer: ItsaStatusResponse | None,
+    signed_up: bool,
+    today: date,
+    *,
+    previous_crystallised: bool = False,
+) -> Guidance:
     current = TaxYear.containing(today)
     return guidance(
         today=today,
         previous=latest_status(answer, current.previous),
         current=latest_status(answer, current),
         next_year=latest_status(answer, current.next),
+        previous_crystallised=previous_crystallised,
         signed_up=signed_up,
     )
+
+
+def read_previous_crystallised(client: Client, nino: str, today: date) -> bool:
+    """Whether the previous tax year's final declaration has been made (HMRC's Obligations
+    API shows it fulfilled): then that year can no longer be opted out of, and its deadline
+    is met. False when HMRC holds no final declaration for that year."""
+    previous = TaxYear.containing(today).previous
+    try:
+        answer = client.obligations.final_declaration(nino, tax_year=str(previous))
+    except (NotFound, NotSignedUp):
+        return False
+    return any(period.status == ObligationStatus.FULFILLED for period in answer.obligations)
 
 
 def _row(
@@ -229,8 +250,9 @@ def read_position(client: Client, nino: str, *, today: date) -> Position:
     answer, signed_up = read_statuses(client, nino, today)
     if not signed_up:
         return Position(guidance_from(None, False, today), False, (), ())
+    crystallised = read_previous_crystallised(client, nino, today)
     return Position(
-        guidance=guidance_from(answer, signed_up, today),
+        guidance=guidance_from(answer, signed_up, today, previous_crystallised=crystallised),
         signed_up=signed_up,
         obligations=read_obligations(client, nino, today, answer),
         income_sources=read_income_sources(client, nino),

@@ -38,6 +38,7 @@ def dues_of(position: Position, nino: str) -> list[Due]:
         for row in rows
     ]
     current = TaxYear.containing(position.guidance.today)
+    in_mtd = {year.tax_year for year in position.guidance.years if year.uses_mtd}
     for deadline in position.guidance.deadlines:
         if rows and deadline.tax_year == current:
             continue  # HMRC's own obligations for this year are above
@@ -47,6 +48,8 @@ def dues_of(position: Position, nino: str) -> list[Due]:
                 deadline.what[:1].upper() + deadline.what[1:],
                 deadline.due,
                 deadline.penalty_points,
+                # A Self Assessment return is not in HMRC's MTD APIs: it may have been sent.
+                may_be_met=deadline.tax_year not in in_mtd,
             )
         )
     return dues
@@ -86,7 +89,7 @@ def give(
                     what=reminder.due.what,
                     deadline=f"{reminder.due.deadline.day} {reminder.due.deadline:%B %Y}",
                 ),
-                body=_body(user, reminder.message),
+                body=_body(user, f"{reminder.message} That is {reminder.when}."),
                 now=now,
             )
             emails += 1
