@@ -287,3 +287,27 @@ def test_the_reads_are_paced_under_hmrcs_default_rate_limit(
             assert 429 not in statuses
     finally:
         transport.shutdown()
+
+
+def test_last_years_tax_return_is_on_the_timeline_beside_this_years_obligations(
+    app_world: AppWorld,
+) -> None:
+    p = _connected(app_world, {"2025-26": "Annual", "2026-27": "MTD Mandated"})
+    mtd = _mtd_world(app_world, p)
+    mtd.subscription("2026-27")
+    mtd.signed_up_business(SE_ID)
+    page = p.browser.get("/dashboard")
+    items = [
+        _text(item)
+        for item in re.findall(
+            r"<li[^>]*>(.*?)</li>", page.text.split('class="timeline"')[1].split("</ol>")[0], re.S
+        )
+    ]
+    assert (
+        items[0]
+        .strip()
+        .startswith("Self Assessment tax return and payment for 6 April 2025 to 5 April 2026")
+    )
+    assert "Due by 31 January 2027 to send late brings a penalty" in items[0]
+    assert len(items) == 6  # then this year's four quarterly updates and the declaration
+    assert "Next deadline: Self Assessment tax return and payment" in _text(page.text)

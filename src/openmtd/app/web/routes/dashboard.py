@@ -29,6 +29,7 @@ from openmtd.app.web.routes.dashboard_problems import read_problem
 from openmtd.rules.clock import uk_date
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.penalties import how_points_work
+from openmtd.rules.tax_year import TaxYear
 from openmtd.sdk import Environment, OpenMtdError
 
 router = APIRouter()
@@ -50,6 +51,44 @@ def actions(position: Position, hmrc: Environment) -> list[dict[str, str]]:
     return found
 
 
+def timeline(position: Position) -> list[dict[str, Any]]:
+    """What to send, soonest first: this year's obligations as HMRC holds them, and the rules'
+    deadlines for the other years (last year's tax return, say); every deadline from the
+    rules when HMRC holds no obligations."""
+    guidance = position.guidance
+    current = TaxYear.containing(guidance.today)
+    entries: list[dict[str, Any]] = [
+        {
+            "what": row.what,
+            "period": (row.start, row.end) if row.kind == "quarterly" else None,
+            "due": row.due,
+            "state": row.state,
+            "state_text": row.state_text,
+            "penalty": None
+            if row.fulfilled
+            else "late brings a penalty point"
+            if row.penalty_bearing
+            else "no penalty point if late",
+        }
+        for row in position.obligations
+    ]
+    for deadline in guidance.deadlines:
+        if position.obligations and deadline.tax_year == current:
+            continue  # HMRC's own obligations for this year are above
+        late = deadline.due < guidance.today
+        entries.append(
+            {
+                "what": deadline.what[:1].upper() + deadline.what[1:],
+                "period": None,
+                "due": deadline.due,
+                "state": "late" if late else "open",
+                "state_text": "late: send it now" if late else "to send",
+                "penalty": "late brings a penalty" if deadline.penalty_points else None,
+            }
+        )
+    return sorted(entries, key=lambda entry: (entry["due"], entry["what"]))
+
+
 def position_values(position: Position, hmrc: Environment) -> dict[str, Any]:
     """What ``_position.html`` draws for a position (the dashboard's body)."""
     guidance = position.guidance
@@ -59,6 +98,7 @@ def position_values(position: Position, hmrc: Environment) -> dict[str, Any]:
         "guidance": guidance,
         "sign_up_url": sign_up_url(hmrc),
         "actions": actions(position, hmrc),
+        "timeline": timeline(position),
         "points": how_points_work(quarterly=quarterly),
     }
 
