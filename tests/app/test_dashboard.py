@@ -297,17 +297,12 @@ def test_last_years_tax_return_is_on_the_timeline_beside_this_years_obligations(
     mtd.subscription("2026-27")
     mtd.signed_up_business(SE_ID)
     page = p.browser.get("/dashboard")
-    items = [
-        _text(item)
-        for item in re.findall(
-            r"<li[^>]*>(.*?)</li>", page.text.split('class="timeline"')[1].split("</ol>")[0], re.S
-        )
-    ]
-    assert (
-        items[0]
-        .strip()
-        .startswith("Self Assessment tax return and payment for 6 April 2025 to 5 April 2026")
+    timeline = page.text.split('class="timeline"')[1].split("</ol>")[0]
+    items = [_text(item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", timeline, re.S)]
+    # Soonest first: August's and November's updates, then last year's return, then the rest.
+    assert len(items) == 6
+    assert items[2].startswith(
+        "Self Assessment tax return and payment for 6 April 2025 to 5 April 2026"
     )
-    assert "Due by 31 January 2027 to send late brings a penalty" in items[0]
-    assert len(items) == 6  # then this year's four quarterly updates and the declaration
+    assert "Due by 31 January 2027 to send late brings a penalty" in items[2]
     assert "Next deadline: Self Assessment tax return and payment" in _text(page.text)
