@@ -53,8 +53,8 @@ def actions(position: Position, hmrc: Environment) -> list[dict[str, str]]:
 
 def timeline(position: Position) -> list[dict[str, Any]]:
     """What to send, soonest first: this year's obligations as HMRC holds them, and the rules'
-    deadlines for the other years (last year's tax return, say); every deadline from the
-    rules when HMRC holds no obligations."""
+    deadlines for earlier years (last year's tax return, say); every deadline from the rules
+    when HMRC holds no obligations. Next year's come with next year."""
     guidance = position.guidance
     current = TaxYear.containing(guidance.today)
     entries: list[dict[str, Any]] = [
@@ -73,7 +73,7 @@ def timeline(position: Position) -> list[dict[str, Any]]:
         for row in position.obligations
     ]
     for deadline in guidance.deadlines:
-        if position.obligations and deadline.tax_year == current:
+        if position.obligations and deadline.tax_year >= current:
             continue  # HMRC's own obligations for this year are above
         late = deadline.due < guidance.today
         entries.append(
