@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from openmtd.app.services.reminders import deliver
+from openmtd.app.services.reminders import Delivery, deliver
 from openmtd.app.settings import SmtpSettings
 from support.app import AppWorld
 from support.app_accounts import create_signed_in_user
@@ -181,6 +181,43 @@ class _Inbox:
         return "250 Message accepted"
 
 
+class _BusyAfterOne(_Inbox):
+    """Accepts one email, then answers every MAIL FROM with a temporary refusal."""
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if self.received:
+            return "451 try again later"
+        envelope.mail_from = address
+        return "250 OK"
+
+
+def test_a_temporary_refusal_midway_keeps_what_was_sent_and_stops(
+    app_world: AppWorld,
+) -> None:
+    inbox = _BusyAfterOne([])
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    now = app_world.emulator.now()
+    try:
+        with app_world.store.transaction() as tx:
+            first = tx.outbox.add(to="a@example.com", subject="s", body="b", now=now)
+            second = tx.outbox.add(to="b@example.com", subject="s", body="b", now=now)
+        smtp = SmtpSettings(host="127.0.0.1", port=port, starttls=False)
+        delivery = deliver(app_world.store, smtp, now)
+        assert delivery.sent == 1
+        assert delivery.stopped is not None
+        assert "451" in delivery.stopped
+        with app_world.store.transaction() as tx:
+            assert [m.id for m in tx.outbox.unsent()] == [second.id]  # the first is not resent
+            assert {m.id: m.sent_at for m in tx.outbox.recent()}[first.id] == now
+    finally:
+        controller.stop()
+    assert [e.rcpt_tos for e in inbox.received] == [["a@example.com"]]
+
+
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[_Inbox, SmtpSettings]]:
     inbox = _Inbox([])
@@ -201,8 +238,8 @@ def test_delivery_sends_the_outbox_and_keeps_refusals(
     with app_world.store.transaction() as tx:
         good = tx.outbox.add(to="ida@example.com", subject="Due soon", body="Hello", now=now)
         bad = tx.outbox.add(to="refused@example.com", subject="Due soon", body="Hi", now=now)
-    with app_world.store.transaction() as tx:
-        assert deliver(tx, smtp, now) == 1
+    delivery = deliver(app_world.store, smtp, now)
+    assert (delivery.sent, delivery.refused, delivery.stopped) == (1, 1, None)
     (envelope,) = inbox.received
     assert envelope.rcpt_tos == ["ida@example.com"]
     assert isinstance(envelope.content, bytes)
@@ -214,18 +251,19 @@ def test_delivery_sends_the_outbox_and_keeps_refusals(
         assert by_id[bad.id].error is not None
         assert "refused" in by_id[bad.id].error
         assert tx.outbox.unsent() == []  # neither is tried again
-        assert deliver(tx, smtp, now) == 0
+    assert deliver(app_world.store, smtp, now).sent == 0
 
 
 def test_without_smtp_nothing_is_delivered(app_world: AppWorld) -> None:
+    now = app_world.emulator.now()
     with app_world.store.transaction() as tx:
-        tx.outbox.add(to="ida@example.com", subject="s", body="b", now=app_world.emulator.now())
-        assert deliver(tx, None, app_world.emulator.now()) == 0
+        tx.outbox.add(to="ida@example.com", subject="s", body="b", now=now)
+    assert deliver(app_world.store, None, now) == Delivery()
+    with app_world.store.transaction() as tx:
         assert len(tx.outbox.unsent()) == 1
+        tx.outbox.mark_sent(tx.outbox.unsent()[0].id, now)
     unused = replace(SmtpSettings(host="127.0.0.1"), port=free_port())
-    with app_world.store.transaction() as tx:
-        tx.outbox.mark_sent(tx.outbox.unsent()[0].id, app_world.emulator.now())
-        assert deliver(tx, unused, app_world.emulator.now()) == 0  # nothing to send: no connection
+    assert deliver(app_world.store, unused, now) == Delivery()  # nothing to send: no connection
 
 
 # --- the daily run ------------------------------------------------------------------------------

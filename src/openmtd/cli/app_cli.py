@@ -228,12 +228,16 @@ def remind(
             )
     finally:
         store.close()
+    refused = f", {summary.emails_refused} refused" if summary.emails_refused else ""
     typer.echo(
         f"{summary.people} connected people read; {summary.reminders} reminders given; "
-        f"{summary.emails_queued} emails queued, {summary.emails_sent} sent."
+        f"{summary.emails_queued} emails queued, {summary.emails_sent} sent{refused}."
     )
     for user_id, reason in summary.failed:
-        typer.echo(f"  user {user_id}: not read ({reason}); they are told when they next sign in")
+        typer.echo(
+            f"  user {user_id}: not read ({reason}); their dashboard says what to do "
+            "when they next open it"
+        )
     if summary.delivery_error:
         raise fail(
             f"the emails could not be sent, and wait for the next run: {summary.delivery_error}", 1

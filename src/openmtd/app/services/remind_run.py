@@ -10,7 +10,6 @@ and named by user id in the summary; the run goes on to the next.
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ class RunSummary:
     reminders: int = 0
     emails_queued: int = 0
     emails_sent: int = 0
+    emails_refused: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
     #: Why the emails could not be sent (the SMTP server unreachable, say); they stay queued.
     delivery_error: str | None = None
@@ -79,14 +79,13 @@ def remind_everyone(
             _remind(store, hmrc, connection, clock, device_id, summary)
             on_person(summary)
     while settings.smtp is not None:
-        try:
-            with store.transaction() as tx:
-                sent = deliver(tx, settings.smtp, clock.now())
-        except (OSError, smtplib.SMTPException) as error:
-            summary.delivery_error = f"{type(error).__name__}: {error}"
+        delivery = deliver(store, settings.smtp, clock.now())
+        summary.emails_sent += delivery.sent
+        summary.emails_refused += delivery.refused
+        if delivery.stopped is not None:
+            summary.delivery_error = delivery.stopped
             break
-        summary.emails_sent += sent
-        if sent == 0:
+        if delivery.sent + delivery.refused == 0:
             break
     return summary
 

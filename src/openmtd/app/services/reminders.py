@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -19,7 +20,7 @@ from typing import Final
 
 from openmtd.app.services.position import Position
 from openmtd.app.settings import SmtpSettings
-from openmtd.app.storage import Notice, UnitOfWork, User
+from openmtd.app.storage import Notice, Store, UnitOfWork, User
 from openmtd.rules.reminders import Due, due_reminders
 from openmtd.rules.tax_year import TaxYear
 
@@ -106,35 +107,77 @@ def _body(user: User, message: str) -> str:
     )
 
 
-def deliver(tx: UnitOfWork, smtp: SmtpSettings | None, now: datetime, *, limit: int = 100) -> int:
-    """Send up to ``limit`` unsent emails through ``smtp``; the number sent. Without SMTP the
-    emails stay in the outbox. A message the server refuses is marked with the reason and
-    not tried again; a connection that fails leaves the rest for the next run."""
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one delivery did: emails sent, emails the server refused for good, and why it
+    stopped early (the server unreachable or refusing for now), if it did."""
+
+    sent: int = 0
+    refused: int = 0
+    stopped: str | None = None
+
+
+def deliver(
+    store: Store, smtp: SmtpSettings | None, now: datetime, *, limit: int = 100
+) -> Delivery:
+    """Send up to ``limit`` unsent emails through ``smtp``, each marked in a transaction of its
+    own as soon as the server has answered for it (so one that was sent is never sent again).
+    A permanent refusal (5xx) marks the email with the reason and it is not tried again; a
+    temporary one (4xx), a dropped connection or a server that cannot be reached stops the
+    delivery and leaves the rest for the next run. Without SMTP the emails stay in the
+    outbox."""
     if smtp is None:
-        return 0
-    pending = tx.outbox.unsent(limit=limit)
+        return Delivery()
+    with store.transaction() as tx:
+        pending = tx.outbox.unsent(limit=limit)
     if not pending:
-        return 0
-    sent = 0
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S) as server:
-        if smtp.starttls:
-            server.starttls(context=ssl.create_default_context())
-        if smtp.username and smtp.password:
-            server.login(smtp.username, smtp.password)
-        for message in pending:
-            email = EmailMessage()
-            email["From"] = smtp.sender
-            email["To"] = message.to
-            email["Subject"] = message.subject
-            email.set_content(message.body)
-            try:
-                server.send_message(email)
-            except smtplib.SMTPRecipientsRefused as error:
-                tx.outbox.mark_failed(message.id, f"refused: {error.recipients}")
-                continue
-            except smtplib.SMTPDataError as error:
-                tx.outbox.mark_failed(message.id, f"{error.smtp_code} {error.smtp_error!r}")
-                continue
-            tx.outbox.mark_sent(message.id, now)
-            sent += 1
-    return sent
+        return Delivery()
+    sent = refused = 0
+    try:
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S) as server:
+            if smtp.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if smtp.username and smtp.password:
+                server.login(smtp.username, smtp.password)
+            for message in pending:
+                email = EmailMessage()
+                email["From"] = smtp.sender
+                email["To"] = message.to
+                email["Subject"] = message.subject
+                email.set_content(message.body)
+                try:
+                    # Only the outbox's own recipient, whatever the To header might parse to.
+                    server.send_message(email, to_addrs=[message.to])
+                except smtplib.SMTPRecipientsRefused as error:
+                    reason = "; ".join(
+                        f"{code} {text!r}" for code, text in error.recipients.values()
+                    )
+                    if not _permanent(error.recipients.values()):
+                        return Delivery(sent, refused, f"the server refused for now: {reason}")
+                    _mark(store, message.id, failed=f"refused: {reason}", now=now)
+                    refused += 1
+                    continue
+                except smtplib.SMTPResponseException as error:
+                    reason = f"{error.smtp_code} {error.smtp_error!r}"
+                    if error.smtp_code < 500:
+                        return Delivery(sent, refused, f"the server refused for now: {reason}")
+                    _mark(store, message.id, failed=reason, now=now)
+                    refused += 1
+                    continue
+                _mark(store, message.id, failed=None, now=now)
+                sent += 1
+    except (OSError, smtplib.SMTPException) as error:
+        return Delivery(sent, refused, f"{type(error).__name__}: {error}")
+    return Delivery(sent, refused)
+
+
+def _permanent(answers: Iterable[tuple[int, bytes]]) -> bool:
+    return all(code >= 500 for code, _text in answers)
+
+
+def _mark(store: Store, message_id: int, *, failed: str | None, now: datetime) -> None:
+    with store.transaction() as tx:
+        if failed is None:
+            tx.outbox.mark_sent(message_id, now)
+        else:
+            tx.outbox.mark_failed(message_id, failed)
