@@ -336,3 +336,15 @@ def test_an_smtp_server_that_cannot_be_reached_leaves_the_emails_queued(
     assert summary.delivery_error.startswith("ConnectionRefusedError")
     with app_world.store.transaction() as tx:
         assert len(tx.outbox.unsent()) == 1
+
+
+def test_a_reminder_leaves_the_dashboard_once_its_deadline_has_passed(
+    app_world: AppWorld,
+) -> None:
+    p = _mandated_sole_trader(app_world)
+    later(app_world, p, p.secret, TO_JANUARY)
+    assert 'id="reminders-title"' in p.browser.get("/dashboard").text
+    later(app_world, p, p.secret, timedelta(days=12))  # 1 February 2027
+    page = p.browser.get("/dashboard")
+    assert 'id="reminders-title"' not in page.text
+    assert "(20 January 2027)" in _words(p.browser.get("/reminders").text)  # still listed there

@@ -21,7 +21,7 @@ from openmtd.app.services.connection import (
     sign_up_url,
 )
 from openmtd.app.services.position import Position, read_position
-from openmtd.app.services.reminders import give
+from openmtd.app.services.reminders import dues_of, give
 from openmtd.app.web.context import PageContext, page_context
 from openmtd.app.web.hmrc_calls import hmrc_client
 from openmtd.app.web.render import page
@@ -122,6 +122,13 @@ def dashboard(request: Request) -> Response:
             return read_problem(ctx, error, connection.nino)
         # Today's reminders, each given once; the emails wait in the outbox for delivery.
         give(ctx.tx, user, connection.nino, position, today, ctx.now)
+        met = {due.key for due in dues_of(position, connection.nino) if due.met}
+        # A reminder whose deadline passed, or whose obligation HMRC now has, is not shown.
+        notices = [
+            notice
+            for notice in ctx.tx.notices.for_user(user.id, unread_only=True)
+            if notice.deadline >= today and notice.key not in met
+        ]
         hmrc = ctx.services.settings.hmrc
         return page(
             ctx,
@@ -129,6 +136,6 @@ def dashboard(request: Request) -> Response:
             title="Your dashboard",
             nino=Nino(connection.nino).display,
             connection_banner=connection_banner(ctx),
-            notices=ctx.tx.notices.for_user(user.id, unread_only=True),
+            notices=notices,
             **position_values(position, hmrc),
         )
