@@ -306,3 +306,20 @@ def test_last_years_tax_return_is_on_the_timeline_beside_this_years_obligations(
     )
     assert "Due by 31 January 2027 to send late brings a penalty" in items[2]
     assert "Next deadline: Self Assessment tax return and payment" in _text(page.text)
+
+
+def test_tokens_that_cannot_be_read_ask_to_reconnect_not_blame_hmrc(
+    app_world: AppWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sqlalchemy import text
+
+    p = _connected(app_world, {"2026-27": "MTD Voluntary"})
+    with app_world.store.engine.begin() as connection:
+        connection.execute(text("UPDATE hmrc_tokens SET ciphertext = 'not a token'"))
+    page = p.browser.get("/dashboard")
+    assert page.status_code == 200
+    assert "<h1>Reconnect to HMRC</h1>" in page.text
+    assert "the keys of this copy of openmtd have changed" in " ".join(page.text.split())
+    assert 'action="/connect/reconnect"' in page.text
+    assert "HMRC refused" not in page.text
+    assert any("cannot be read" in record.getMessage() for record in caplog.records)

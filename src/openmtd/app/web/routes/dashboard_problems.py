@@ -4,6 +4,8 @@ Reconnect needs its NINO, and the next visit tries again."""
 
 from __future__ import annotations
 
+import logging
+
 from starlette.responses import Response
 
 from openmtd.app.web.context import PageContext
@@ -22,8 +24,11 @@ from openmtd.sdk import (
     ReauthorisationRequired,
     ServerError,
     Throttled,
+    TokenStoreError,
     TransportError,
 )
+
+log = logging.getLogger("openmtd.app")
 
 _TRY_AGAIN = ("/dashboard", "Try again")
 
@@ -39,7 +44,20 @@ def read_problem(ctx: PageContext, error: OpenMtdError, nino: str) -> Response:
     if isinstance(error, ReauthorisationRequired):
         return reconnect_page(ctx, error)
     shown = Nino(nino).display
-    if isinstance(error, InsufficientScope):
+    if isinstance(error, TokenStoreError):
+        # Local, not HMRC's: the token keys changed or the stored row is damaged.
+        log.error("the HMRC tokens of user %s cannot be read: %s", ctx.require_user().id, error)
+        problem = Problem(
+            "Reconnect to HMRC",
+            [
+                "openmtd could not read the access HMRC gave it for you: the keys of this copy of "
+                "openmtd have changed. Nothing at HMRC is affected.",
+                "Reconnect to give openmtd access again. It takes a minute.",
+            ],
+            links=[],
+            reconnect=True,
+        )
+    elif isinstance(error, InsufficientScope):
         problem = Problem(
             "HMRC did not give all the access needed",
             [
