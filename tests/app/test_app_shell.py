@@ -130,6 +130,7 @@ def test_a_page_asked_for_on_127_0_0_1_is_sent_to_localhost(app_world: AppWorld)
     answer = loopback.get("/check-income?year=2025-26")
     assert answer.status_code == 307
     assert answer.headers["location"] == "http://localhost:8700/check-income?year=2025-26"
+    assert answer.headers["x-frame-options"] == "DENY"  # inside the edge
     assert loopback.post("/check-income").status_code == 403  # not a page: left to CSRF
     other_port = TestClient(app_world.app, base_url="http://127.0.0.1:9999")
     assert other_port.get("/check-income").status_code == 200

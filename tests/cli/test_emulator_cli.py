@@ -636,6 +636,8 @@ def test_app_serve_migrates_then_serves(tmp_path: Path, monkeypatch: pytest.Monk
     code, out, err = run("app", "serve", "--database", url, "--port", "8799")
     assert (code, err) == (0, "")
     assert out.startswith("openmtd app: http://127.0.0.1:8799/ (Ctrl-C to stop)")
+    # HMRC returns the browser to the port the app listens on.
+    assert "as http://localhost:8799" in out
     assert "database at revision app_0002" in out
     assert served == [8799]
 
@@ -658,3 +660,17 @@ def test_app_remind_needs_credentials_and_reads_no_one_in_an_empty_app(
     assert code == 0
     assert out.endswith("0 connected people read; 0 reminders given; 0 emails queued, 0 sent.\n")
     assert device.parent.is_dir()
+
+
+def test_up_with_a_damaged_token_key_says_which_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _up_without_serving(monkeypatch)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "app-token-key").write_text("")
+    code, out, err = run("up", "--data-dir", str(data))
+    assert (code, out) == (2, "")
+    assert f"{data}/app-token-key does not hold a token key. Delete it" in err
+    assert "Traceback" not in err
+    assert calls == []

@@ -88,7 +88,8 @@ def open_store(settings: AppSettings) -> str:
 
 def kept_token_key(data_dir: Path) -> str:
     """``openmtd up``'s token key, made once and kept (mode 0600) under ``data_dir``, so the
-    HMRC tokens the app stored still decrypt after a restart."""
+    HMRC tokens the app stored still decrypt after a restart. A damaged key file is a clear
+    error naming it (deleting it means reconnecting to HMRC)."""
     path = data_dir / TOKEN_KEY_FILE
     try:
         key = path.read_text(encoding="ascii").strip()
@@ -99,6 +100,16 @@ def kept_token_key(data_dir: Path) -> str:
         )
         with os.fdopen(descriptor, "w", encoding="ascii") as file:
             file.write(key + "\n")
+        return key
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail(f"cannot read the app's token key {path}: {error}") from None
+    try:
+        Fernet(key)
+    except ValueError:
+        raise fail(
+            f"{path} does not hold a token key. Delete it to make a new one (everyone "
+            "connected then connects to HMRC again), or put back the key it held"
+        ) from None
     return key
 
 
@@ -157,7 +168,14 @@ def serve(
     """
     from openmtd.cli.emulator import check_port_free
 
-    settings = settings_from(hmrc=hmrc, database=database, dev_mode=dev)
+    # The redirect URI HMRC returns the browser to is on the public URL: by default, the
+    # port the app listens on.
+    public = (
+        {}
+        if os.environ.get("OPENMTD_APP_PUBLIC_URL")
+        else {"public_url": f"http://localhost:{port}"}
+    )
+    settings = settings_from(hmrc=hmrc, database=database, dev_mode=dev, **public)
     if not settings.client_id or not settings.client_secret:
         raise fail(
             "the app needs its credentials at HMRC: set OPENMTD_APP_CLIENT_ID and "

@@ -98,6 +98,7 @@ def up(
     base = f"http://{host}:{port}"
     app_url = f"http://{APP_HOST_NAME}:{app_port}"
     store, _ = emulator.open_store(database, own=data_dir)
+    token_key = app_cli.kept_token_key(data_dir)  # a damaged key stops it before seeding
     try:
         hasher = PasswordHasher(EmulatorSettings().password_hashing)
         with store.transaction() as tx:
@@ -112,7 +113,7 @@ def up(
         client_id=client_id,
         client_secret=client_secret,
         public_url=app_url,
-        token_keys=(app_cli.kept_token_key(data_dir),),
+        token_keys=(token_key,),
         rate_limit_per_second=demo.DEMO_RATE_LIMIT,
     )
     app_cli.open_store(settings)

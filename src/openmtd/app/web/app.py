@@ -121,7 +121,8 @@ def create_app(
                 link=("/", "Go to the start"),
             )
 
-    app.add_middleware(Edge, hmrc_auth_origin=_origin(settings.hmrc.auth_base_url))
+    # Inside the edge, so its redirects carry the security headers too.
     if urlsplit(settings.public_url).hostname == "localhost":
         app.add_middleware(LoopbackHost, public_url=settings.public_url)
+    app.add_middleware(Edge, hmrc_auth_origin=_origin(settings.hmrc.auth_base_url))
     return app

@@ -144,7 +144,9 @@ class LoopbackHost:
             host = dict(scope.get("headers", [])).get(b"host")
             if host in self.loopback:
                 query = scope.get("query_string", b"").decode("latin-1")
-                target = self.origin + quote(scope["path"]) + (f"?{query}" if query else "")
+                raw = scope.get("raw_path")
+                path = raw.decode("latin-1") if raw else quote(scope["path"])
+                target = self.origin + path + (f"?{query}" if query else "")
                 await send(
                     {
                         "type": "http.response.start",
