@@ -76,6 +76,7 @@ def test_partnership_income_alone_does_not_bring_anyone_in(app_world: AppWorld) 
         ({"turnover": "１２０００"}, "turnover", "Self-employment turnover is not an amount"),
         ({"uk_property": "-5"}, "uk_property", "UK property income is negative"),
         ({"uk_share": "150"}, "uk_share", "must be between 0 and 100%"),
+        ({"foreign_share": "0.5"}, "foreign_share", "is less than 1%: give it as a percentage"),
         ({"dividends": "9" * 5000}, "dividends", "Dividends is not an amount of money"),
         ({"year": "2019-20"}, "year", "Choose the tax year your figures are for"),
         ({"year": ""}, "year", "Choose the tax year your figures are for"),

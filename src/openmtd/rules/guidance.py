@@ -408,7 +408,8 @@ def _penalty_warning(
         if not quarterly.penalty_bearing:
             return (
                 f"For {current_year.label()} late quarterly updates do not bring penalty "
-                "points, but a late final declaration or late payment still does. " + points
+                "points, but a late final declaration still does, and paying late brings "
+                "late-payment penalties. " + points
             )
         return points
     if current is ItsaStatus.VOLUNTARY:

@@ -47,6 +47,13 @@ __all__ = [
     "threshold_years",
 ]
 
+_PENNY: Final = Decimal("0.01")
+#: Said with every answer where the person is not (or not yet) brought in: the exit rule
+#: (business rules §1.7; how HMRC measures the three years is UNCONFIRMED).
+STAY_IN: Final = (
+    "If HMRC already requires you to use it, you stay in until your qualifying income has not "
+    "been over the threshold for 3 tax years in a row."
+)
 #: The first return that decides anyone's MTD (2024-25 decides 2026-27).
 FIRST_RETURN_YEAR: Final = basis_year(FIRST_MANDATED_YEAR)
 
@@ -93,8 +100,8 @@ class IncomeCheck:
         return {
             "returnYear": str(self.return_year),
             "decides": str(self.decides),
-            "qualifyingIncome": f"{self.qualifying:.2f}",
-            "notCounted": f"{self.not_counted:.2f}",
+            "qualifyingIncome": _exact(self.qualifying),
+            "notCounted": _exact(self.not_counted),
             "threshold": f"{self.threshold:.2f}",
             "verdict": self.verdict.value,
             "fromTaxYear": str(self.from_year) if self.from_year else None,
@@ -142,7 +149,15 @@ def return_years(today: date) -> tuple[TaxYear, ...]:
 
 
 def _money(amount: Decimal) -> str:
+    """Pounds, with pence when there are any, and every digit when there is a fraction of a
+    penny (a share of an odd amount), so a figure is never rounded onto a threshold."""
+    if amount != amount.quantize(_PENNY):
+        return f"£{amount.normalize():,f}"
     return f"£{amount:,.2f}".removesuffix(".00")
+
+
+def _exact(amount: Decimal) -> str:
+    return f"{amount:.2f}" if amount == amount.quantize(_PENNY) else f"{amount.normalize():f}"
 
 
 def _start(year: TaxYear) -> str:
@@ -255,6 +270,7 @@ def check_income(return_year: TaxYear, income: IncomeReturn) -> IncomeCheck:
                 f"for {basis_year(later).label()} will bring you into {MTD} from "
                 f"{_start(later)}.",
                 "You can choose to use it sooner, by signing up with HMRC.",
+                STAY_IN,
                 *counted,
                 *EXEMPTIONS,
             ),
@@ -267,6 +283,7 @@ def check_income(return_year: TaxYear, income: IncomeReturn) -> IncomeCheck:
             f"At this level it is not over any later year's threshold either (the lowest is "
             f"{_money(min(threshold_amounts()))}).",
             f"You can still choose to use {MTD}, by signing up with HMRC.",
+            STAY_IN,
             *counted,
         ),
     )  # fmt: skip

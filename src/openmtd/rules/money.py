@@ -30,7 +30,7 @@ __all__ = [
 #: Pounds (with or without thousands commas), then any decimals: the number of decimals is
 #: checked apart, so "too many decimal places" can be said. ``[0-9]`` is ASCII only.
 _AMOUNT: Final = re.compile(r"£?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]+))?")
-_NUMBER: Final = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,6})?|\.[0-9]{1,6}")
+_NUMBER: Final = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,10})?|\.[0-9]{1,10}")
 #: Longer than any amount up to MAX_BUSINESS_INCOME can be written: refused before the regex.
 _LONGEST: Final = 40
 _HUNDRED: Final = Decimal(100)

@@ -31,7 +31,8 @@ def how_points_work(*, quarterly: bool) -> tuple[str, ...]:
     threshold = QUARTERLY_POINTS_THRESHOLD if quarterly else ANNUAL_POINTS_THRESHOLD
     how_often = "sending quarterly updates" if quarterly else "sending one return a year"
     return (
-        "Each submission sent late earns one penalty point. A point is not a charge.",
+        "Where penalty points apply, each submission sent late earns one point. A point is "
+        "not a charge.",
         f"When the points reach {threshold} (the threshold for {how_often}), HMRC charges a "
         f"{LATE_SUBMISSION_PENALTY} penalty, and another {LATE_SUBMISSION_PENALTY} for each "
         "further late submission.",

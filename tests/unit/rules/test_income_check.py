@@ -129,3 +129,17 @@ def test_each_years_threshold_and_the_return_that_decides_it() -> None:
         "From 6 April 2028: qualifying income over £20,000 on the return for 6 April 2026 to "
         "5 April 2027.",
     ]
+
+
+def test_a_share_of_an_odd_penny_is_never_rounded_onto_the_threshold() -> None:
+    half = IncomeReturn(uk_property=(PropertyIncome(Decimal("100000.01"), Decimal("0.5")),))
+    result = check_income(Y2024, half)
+    assert result.verdict is Verdict.MUST_USE
+    assert "£50,000.005, is over the £50,000 threshold" in result.explanations[0]
+    assert result.to_dict()["qualifyingIncome"] == "50000.005"
+
+
+def test_those_not_brought_in_hear_that_the_mandated_stay_in() -> None:
+    for amount in (35_000, 15_000):
+        said = " ".join(check_income(Y2024, sole_trader(amount)).explanations)
+        assert "you stay in until your qualifying income has not been over the threshold" in said

@@ -43,6 +43,7 @@ SHARES: Final = {
     "uk_share": "Your share of the UK property",
     "foreign_share": "Your share of the foreign property",
 }
+_ONE_PERCENT: Final = Decimal("0.01")
 YEAR_MISSING: Final = "Choose the tax year your figures are for"
 
 
@@ -69,6 +70,11 @@ def read_figures(
             shares[name] = parse_percentage(typed) if typed else Decimal(1)
         except InvalidAmountError as error:
             errors[name] = f"{what} {error.problem}"
+            continue
+        if 0 < shares[name] < _ONE_PERCENT:
+            # Someone typing a fraction ("0.5" for a half) would get a share a hundred times
+            # too small: a share under 1% is refused and said as a percentage.
+            errors[name] = f"{what} is less than 1%: give it as a percentage, like 50 for half"
     if errors:
         return year, None, errors
     income = IncomeReturn(
