@@ -95,8 +95,8 @@ class AppSettings:
         vendor_public_ip: the public IP address browsers reach the app's server at, for the
             Gov-Vendor-Public-IP fraud prevention header (left out when unknown).
         rate_limit_per_second: the app's HMRC rate limit (HMRC's default for an application
-            is 3 a second); the app paces its calls to stay under it, across every user of
-            this process.
+            is 3 a second); each process paces its calls to stay under it, across every user
+            it serves.
     """
 
     database_url: str = field(
