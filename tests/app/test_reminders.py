@@ -171,6 +171,8 @@ class _Inbox:
     ) -> str:
         if address == "refused@example.com":
             return "550 no such mailbox"
+        if address == "later@example.com":
+            return "450 mailbox busy"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -348,3 +350,72 @@ def test_a_reminder_leaves_the_dashboard_once_its_deadline_has_passed(
     page = p.browser.get("/dashboard")
     assert 'id="reminders-title"' not in page.text
     assert "(20 January 2027)" in _words(p.browser.get("/reminders").text)  # still listed there
+
+
+class _RefusesMail(_Inbox):
+    """Signs the sender in, then refuses every message for good (550)."""
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        return "550 not from you"
+
+
+def test_a_permanent_refusal_after_signing_in_is_kept_and_not_retried(
+    app_world: AppWorld,
+) -> None:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        logins.append((data.login, data.password))
+        return AuthResult(success=True)
+
+    port = free_port()
+    controller = Controller(
+        _RefusesMail([]),
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
+    controller.start()
+    now = app_world.emulator.now()
+    try:
+        with app_world.store.transaction() as tx:
+            tx.outbox.add(to="a@example.com", subject="s", body="b", now=now)
+        smtp = SmtpSettings(
+            host="127.0.0.1", port=port, username="mailer", password="secret", starttls=False
+        )
+        delivery = deliver(app_world.store, smtp, now)
+    finally:
+        controller.stop()
+    assert logins == [(b"mailer", b"secret")]
+    assert (delivery.sent, delivery.refused, delivery.stopped) == (0, 1, None)
+    with app_world.store.transaction() as tx:
+        (message,) = tx.outbox.recent()
+        assert message.error is not None
+        assert message.error.startswith("550")
+        assert tx.outbox.unsent() == []
+
+
+def test_a_busy_mailbox_or_no_starttls_stops_the_delivery_and_keeps_the_email(
+    app_world: AppWorld, smtp_server: tuple[_Inbox, SmtpSettings]
+) -> None:
+    _inbox, smtp = smtp_server
+    now = app_world.emulator.now()
+    with app_world.store.transaction() as tx:
+        tx.outbox.add(to="later@example.com", subject="s", body="b", now=now)
+    busy = deliver(app_world.store, smtp, now)
+    assert busy.stopped is not None
+    assert busy.stopped.startswith("the server refused for now: 450")
+    # A server without STARTTLS when it is asked for: nothing is sent in the clear.
+    no_tls = deliver(app_world.store, replace(smtp, starttls=True), now)
+    assert no_tls.stopped is not None
+    assert no_tls.stopped.startswith("SMTPNotSupportedError")
+    with app_world.store.transaction() as tx:
+        assert len(tx.outbox.unsent()) == 1

@@ -28,6 +28,12 @@ class _Together(uvicorn.Server):
         yield
 
 
+async def _run(server: _Together) -> None:
+    # uvicorn exits when it cannot listen; ``started`` stays False and says so.
+    with contextlib.suppress(SystemExit):
+        await server.serve()
+
+
 async def _serve(servers: Sequence[_Together]) -> None:
     loop = asyncio.get_running_loop()
 
@@ -38,14 +44,14 @@ async def _serve(servers: Sequence[_Together]) -> None:
     for name in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(name, stop)
     try:
-        tasks = [asyncio.create_task(server.serve()) for server in servers]
+        tasks = [asyncio.create_task(_run(server)) for server in servers]
         # One server failing to start (its port taken after the check) stops the others.
         while tasks:
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             if any(not server.started for server in servers) or any(
                 task.exception() for task in done
             ):
-                stop()
+                stop()  # one has stopped or could not start: the others stop too
             tasks = list(pending)
     finally:
         for name in (signal.SIGINT, signal.SIGTERM):
