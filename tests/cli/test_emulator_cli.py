@@ -674,3 +674,43 @@ def test_up_with_a_damaged_token_key_says_which_file(
     assert f"{data}/app-token-key does not hold a token key. Delete it" in err
     assert "Traceback" not in err
     assert calls == []
+
+
+def test_app_remind_names_who_was_not_read_and_fails_when_mail_cannot_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from cryptography.fernet import Fernet
+
+    from openmtd.app.adapters.db.store import SqlStore as AppStore
+    from openmtd.app.storage import Connection
+    from openmtd.app.storage.accounts import AccountKind
+
+    key = Fernet.generate_key().decode()
+    url = sqlite_url(tmp_path / "app.sqlite3")
+    store = AppStore.open(url, [key])
+    now = datetime(2026, 12, 4, tzinfo=UTC)
+    with store.transaction() as tx:
+        user = tx.users.add(
+            email="ida@example.com", name="Ida", password_hash="x",
+            kind=AccountKind.INDIVIDUAL, now=now,
+        )  # fmt: skip
+        tx.connections.save(Connection(user.id, "AA123456A", now, None, (), "none"))
+        tx.outbox.add(to="ida@example.com", subject="s", body="b", now=now)
+    store.close()
+    for name, value in {
+        "OPENMTD_APP_TOKEN_KEYS": key,
+        "OPENMTD_APP_CLIENT_ID": "id",
+        "OPENMTD_APP_CLIENT_SECRET": "secret",
+        "OPENMTD_APP_SMTP_HOST": "127.0.0.1",
+        "OPENMTD_APP_SMTP_PORT": str(free_port()),
+        "OPENMTD_APP_SMTP_STARTTLS": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    device = tmp_path / "device-id"
+    code, out, err = run("app", "remind", "--database", url, "--device-id-file", str(device))
+    assert code == 1
+    assert "1 connected people read; 0 reminders given" in out
+    assert f"user {user.id}: not read (ReauthorisationRequired)" in out
+    assert "Error: the emails could not be sent, and wait for the next run: " in err
