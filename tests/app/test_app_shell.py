@@ -135,3 +135,19 @@ def test_a_page_asked_for_on_127_0_0_1_is_sent_to_localhost(app_world: AppWorld)
     other_port = TestClient(app_world.app, base_url="http://127.0.0.1:9999")
     assert other_port.get("/check-income").status_code == 200
     assert app_world.client.get("/check-income").status_code == 200
+
+
+def test_opt_out_and_sign_up_go_to_hmrcs_own_services_for_real_hmrc() -> None:
+    from openmtd.app.services.connection import (
+        GOV_UK_SIGN_UP,
+        HMRC_REPORTING_FREQUENCY,
+        reporting_obligations_url,
+        sign_up_url,
+    )
+    from openmtd.sdk import PRODUCTION, SANDBOX, Environment
+
+    for real in (SANDBOX, PRODUCTION):
+        assert reporting_obligations_url(real) == HMRC_REPORTING_FREQUENCY
+        assert sign_up_url(real) == GOV_UK_SIGN_UP
+    local = Environment.emulator("http://127.0.0.1:8100")
+    assert reporting_obligations_url(local) == "http://127.0.0.1:8100/reporting-obligations"

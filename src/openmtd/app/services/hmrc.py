@@ -9,7 +9,7 @@ app's database, encrypted with ``AppSettings.token_keys``), one key per user
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -123,15 +123,11 @@ class Hmrc:
         *,
         record: Callable[[CallRecord], None],
         fraud_headers: FraudHeaderSource | None = None,
-        retries: int | None = None,
     ) -> Client:
         """An SDK client acting for ``user_id`` with their stored grant; every call (token
         refreshes included) is reported to ``record``. Use it as a context manager."""
         inner = self.transport or httpx.HTTPTransport()
         auth = UserAuth(self.tokens, token_key(user_id), self.oauth, clock=self.clock)
-        options: dict[str, object] = {}
-        if retries is not None:
-            options["retries"] = retries
         return Client(
             self.settings.hmrc,
             auth=auth,
@@ -139,7 +135,6 @@ class Hmrc:
             rate_limiter=self.rate_limiter,
             transport=AuditingTransport(inner, record, self.clock),
             user_agent=f"openmtd-app/{__version__}",
-            **options,  # type: ignore[arg-type]
         )
 
     def http(self, *, record: Callable[[CallRecord], None]) -> httpx.Client:
@@ -147,6 +142,3 @@ class Hmrc:
         :class:`Client` (``oauth.exchange_code(code, request, http=...)``)."""
         inner = self.transport or httpx.HTTPTransport()
         return httpx.Client(transport=AuditingTransport(inner, record, self.clock), timeout=30.0)
-
-    def scopes(self) -> Iterable[str]:
-        return INDIVIDUAL_SCOPES
