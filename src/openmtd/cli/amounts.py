@@ -4,13 +4,49 @@ read through :mod:`openmtd.rules.money`; a bad one is a usage error naming its o
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import typer
 
 from openmtd.rules.money import InvalidAmountError, parse_amount, parse_fraction
 from openmtd.rules.thresholds import PropertyIncome
 
-__all__ = ["parse_money_option", "parse_property_option"]
+__all__ = [
+    "ForeignPropertyOption",
+    "TurnoverOption",
+    "UkPropertyOption",
+    "parse_money_option",
+    "parse_property_option",
+]
+
+#: The income options `openmtd rules mandation` and `openmtd check-income` share.
+TurnoverOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--turnover",
+        metavar="AMOUNT",
+        show_default=False,
+        help="Gross self-employment turnover (repeat for each business).",
+    ),
+]
+UkPropertyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--uk-property",
+        metavar="AMOUNT[@SHARE]",
+        show_default=False,
+        help="Gross UK property income, and the person's share of it, 0 to 1 (repeat).",
+    ),
+]
+ForeignPropertyOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--foreign-property",
+        metavar="AMOUNT[@SHARE]",
+        show_default=False,
+        help="Gross foreign property income, and the person's share of it (repeat).",
+    ),
+]
 
 
 def parse_money_option(value: str, option: str) -> Decimal:

@@ -19,7 +19,13 @@ from openmtd.app.services.connection import sign_up_url
 from openmtd.app.services.desktop import DEFAULT_HMRC, Desktop, default_config_dir
 from openmtd.app.settings import SettingsError, hmrc_environment
 from openmtd.cli import taxpayer
-from openmtd.cli.amounts import parse_money_option, parse_property_option
+from openmtd.cli.amounts import (
+    ForeignPropertyOption,
+    TurnoverOption,
+    UkPropertyOption,
+    parse_money_option,
+    parse_property_option,
+)
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.taxpayer import AsJson, ConfigDir
 from openmtd.rules.clock import SystemClock, uk_today
@@ -79,33 +85,9 @@ def check_income_command(
             help="The tax year the figures are for, like 2025-26. Default: the last one ended.",
         ),
     ] = None,
-    turnover: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--turnover",
-            metavar="AMOUNT",
-            show_default=False,
-            help="Gross self-employment turnover (repeat for each business).",
-        ),
-    ] = None,
-    uk_property: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--uk-property",
-            metavar="AMOUNT[@SHARE]",
-            show_default=False,
-            help="Gross UK property income, and your share of it, 0 to 1 (repeat).",
-        ),
-    ] = None,
-    foreign_property: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--foreign-property",
-            metavar="AMOUNT[@SHARE]",
-            show_default=False,
-            help="Gross foreign property income, and your share of it (repeat).",
-        ),
-    ] = None,
+    turnover: TurnoverOption = None,
+    uk_property: UkPropertyOption = None,
+    foreign_property: ForeignPropertyOption = None,
     employment: Annotated[list[str] | None, _left_out("Employment income")] = None,
     partnership: Annotated[list[str] | None, _left_out("Your partnership income")] = None,
     pensions: Annotated[list[str] | None, _left_out("Pension income")] = None,

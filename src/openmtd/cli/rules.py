@@ -23,7 +23,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from openmtd.cli.amounts import parse_money_option, parse_property_option
+from openmtd.cli.amounts import (
+    ForeignPropertyOption,
+    TurnoverOption,
+    UkPropertyOption,
+    parse_money_option,
+    parse_property_option,
+)
 from openmtd.cli.help import PlainHelpCommand
 from openmtd.rules import identifiers
 from openmtd.rules.clock import SystemClock, uk_today
@@ -276,33 +282,9 @@ def tax_year_command(
 def mandation(
     year_argument: TaxYearArgument = None,
     year_option: TaxYearOption = None,
-    turnover: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--turnover",
-            metavar="AMOUNT",
-            show_default=False,
-            help="Gross self-employment turnover (repeat for each business).",
-        ),
-    ] = None,
-    uk_property: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--uk-property",
-            metavar="AMOUNT[@SHARE]",
-            show_default=False,
-            help="Gross UK property income, and the person's share of it, 0 to 1 (repeat).",
-        ),
-    ] = None,
-    foreign_property: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--foreign-property",
-            metavar="AMOUNT[@SHARE]",
-            show_default=False,
-            help="Gross foreign property income, and the person's share of it (repeat).",
-        ),
-    ] = None,
+    turnover: TurnoverOption = None,
+    uk_property: UkPropertyOption = None,
+    foreign_property: ForeignPropertyOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Whether qualifying income requires MTD for a tax year.
