@@ -225,41 +225,17 @@ def _create_ida_sam_and_alex(tx: Transaction, hasher: PasswordHasher, now: datet
     assert SIGNED_UP.nino
     assert NOT_SIGNED_UP.nino
     assert AGENT.arn
-    ida = create_account(
-        tx,
-        hasher,
-        now,
-        AccountDetails(
-            user_id=SIGNED_UP.user_id,
-            password=SIGNED_UP.password,
-            first_name="Ida",
-            last_name="Newton",
-            email="ida.newton@example.com",
-            confidence_level=250,
-            address=_address("45 Springfield Rise"),
-            nino=SIGNED_UP.nino,
-            enrolments=(
-                Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000101"))),
-                Enrolment("HMRC-MTD-IT", "MTDITID", str(MtdItId.generate("00000000101"))),
-            ),
+    ida = _individual(
+        tx, hasher, now, SIGNED_UP, ("Ida", "Newton"), "45 Springfield Rise",
+        (
+            Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000101"))),
+            Enrolment("HMRC-MTD-IT", "MTDITID", str(MtdItId.generate("00000000101"))),
         ),
-    )
-    create_account(
-        tx,
-        hasher,
-        now,
-        AccountDetails(
-            user_id=NOT_SIGNED_UP.user_id,
-            password=NOT_SIGNED_UP.password,
-            first_name="Sam",
-            last_name="Patel",
-            email="sam.patel@example.com",
-            confidence_level=250,
-            address=_address("2 Albert Terrace"),
-            nino=NOT_SIGNED_UP.nino,
-            enrolments=(Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000102"))),),
-        ),
-    )
+    )  # fmt: skip
+    _individual(
+        tx, hasher, now, NOT_SIGNED_UP, ("Sam", "Patel"), "2 Albert Terrace",
+        (Enrolment("IR-SA", "UTR", str(SaUtr.generate("000000102"))),),
+    )  # fmt: skip
     create_account(
         tx,
         hasher,
