@@ -119,7 +119,10 @@ def test_a_newcomer_checks_their_income_then_connects_and_reads_their_deadlines(
     headline = page.locator("#headline")
     expect(headline).to_contain_text("You must use Making Tax Digital for Income Tax")
     timeline = page.locator("ol.timeline")
-    expect(timeline.locator("li")).to_have_count(5)  # four quarterly updates, the declaration
+    # Four quarterly updates and the declaration, and (her 2025-26 was a tax-return year) last
+    # year's Self Assessment return.
+    expect(timeline.locator("li")).to_have_count(6)
+    expect(timeline).to_contain_text("Self Assessment tax return and payment for 6 April 2025")
     expect(timeline).to_contain_text("Quarterly update (self-employment)")
     expect(timeline).to_contain_text("Due by 31 January 2028")
     # 2026-27 is the first-year easement: no points for late quarterly updates.
