@@ -30,7 +30,7 @@ from openmtd.cli.help import PlainHelpCommand
 from openmtd.cli.taxpayer import AsJson, ConfigDir
 from openmtd.rules.clock import SystemClock, uk_today
 from openmtd.rules.errors import RuleError
-from openmtd.rules.income_check import check_income, return_years
+from openmtd.rules.income_check import check_income, default_return_year, return_years
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn
 
@@ -46,7 +46,7 @@ def _left_out(what: str) -> object:
 def _year(value: str | None, today: date) -> TaxYear:
     years = return_years(today)
     if value is None:
-        return years[-2] if len(years) > 1 else years[-1]
+        return default_return_year(today)
     try:
         year = TaxYear.parse(value)
     except RuleError as error:

@@ -43,6 +43,7 @@ __all__ = [
     "IncomeCheck",
     "Verdict",
     "check_income",
+    "default_return_year",
     "return_years",
     "threshold_years",
 ]
@@ -146,6 +147,13 @@ def return_years(today: date) -> tuple[TaxYear, ...]:
         years.append(year)
         year = year.next
     return tuple(years)
+
+
+def default_return_year(today: date) -> TaxYear:
+    """The year a check starts on: the last one ended (its return is the next due), or the
+    first year there is when only one has begun."""
+    years = return_years(today)
+    return years[-2] if len(years) > 1 else years[-1]
 
 
 def _money(amount: Decimal) -> str:

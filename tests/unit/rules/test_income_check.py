@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openmtd.rules.errors import RuleError
-from openmtd.rules.income_check import Verdict, check_income, return_years, threshold_years
+from openmtd.rules.income_check import (
+    Verdict,
+    check_income,
+    default_return_year,
+    return_years,
+    threshold_years,
+)
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn, PropertyIncome, is_over_threshold
 
@@ -24,6 +30,8 @@ def sole_trader(turnover: int, **others: Decimal) -> IncomeReturn:
 def test_the_years_offered_run_from_2024_25_to_this_year() -> None:
     assert return_years(date(2026, 12, 4)) == (Y2024, Y2025, Y2026)
     assert return_years(date(2025, 4, 5)) == (Y2024,)
+    assert default_return_year(date(2026, 12, 4)) == Y2025  # the last one ended
+    assert default_return_year(date(2025, 4, 5)) == Y2024  # the only one there is
 
 
 def test_over_the_threshold_must_use_mtd_from_the_year_it_decides() -> None:

@@ -20,7 +20,13 @@ from openmtd.app.services.connection import sign_up_url
 from openmtd.app.web.context import PageContext, page_context
 from openmtd.app.web.render import page
 from openmtd.rules.clock import uk_date
-from openmtd.rules.income_check import IncomeCheck, check_income, return_years, threshold_years
+from openmtd.rules.income_check import (
+    IncomeCheck,
+    check_income,
+    default_return_year,
+    return_years,
+    threshold_years,
+)
 from openmtd.rules.money import InvalidAmountError, parse_amount, parse_percentage
 from openmtd.rules.tax_year import TaxYear
 from openmtd.rules.thresholds import IncomeReturn, PropertyIncome
@@ -97,15 +103,15 @@ def _page(
     errors: dict[str, str] | None = None,
     result: IncomeCheck | None = None,
 ) -> Response:
-    years = return_years(uk_date(ctx.now))
+    today = uk_date(ctx.now)
     shown = dict(values or {})
-    shown.setdefault("year", str(years[-2] if len(years) > 1 else years[-1]))
+    shown.setdefault("year", str(default_return_year(today)))
     return page(
         ctx,
         "check_income.html",
         status_code=400 if errors else 200,
         title="Do I need Making Tax Digital?",
-        years=years,
+        years=return_years(today),
         values=shown,
         errors=errors or {},
         result=result,
