@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from openmtd.rules.guidance import Guidance, guidance
+from openmtd.rules.guidance import Deadline, Guidance, guidance
 from openmtd.rules.itsa_status import ItsaStatus, ObligationKind, obligations_for
 from openmtd.rules.tax_year import TaxYear
 from openmtd.sdk import (
@@ -101,6 +101,18 @@ class Position:
     obligations: tuple[ObligationRow, ...]
     income_sources: tuple[IncomeSource, ...]
 
+    def other_deadlines(self, *, later_years: bool = True) -> tuple[Deadline, ...]:
+        """The rules' deadlines HMRC's obligations do not cover: those of the other tax years
+        (the earlier ones only, without ``later_years``); every one when HMRC holds none."""
+        if not self.obligations:
+            return self.guidance.deadlines
+        current = TaxYear.containing(self.guidance.today)
+        return tuple(
+            deadline
+            for deadline in self.guidance.deadlines
+            if deadline.tax_year < current or (later_years and deadline.tax_year > current)
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "signedUp": self.signed_up,
@@ -108,6 +120,11 @@ class Position:
             "obligations": [row.to_dict() for row in self.obligations],
             "incomeSources": [source.to_dict() for source in self.income_sources],
         }
+
+
+def as_sentence(text: str) -> str:
+    """A deadline's words (``"final declaration for ..."``) as the start of a sentence."""
+    return text[:1].upper() + text[1:]
 
 
 def latest_status(answer: ItsaStatusResponse | None, year: TaxYear) -> ItsaStatus | None:

@@ -18,11 +18,10 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Final
 
-from openmtd.app.services.position import Position
+from openmtd.app.services.position import Position, as_sentence
 from openmtd.app.settings import SmtpSettings
 from openmtd.app.storage import Notice, Store, UnitOfWork, User
 from openmtd.rules.reminders import Due, due_reminders
-from openmtd.rules.tax_year import TaxYear
 
 #: How long one SMTP conversation may take, in seconds.
 SMTP_TIMEOUT_S: Final = 30.0
@@ -38,15 +37,12 @@ def dues_of(position: Position, nino: str) -> list[Due]:
         Due(f"{nino}/{row.key}", row.what, row.due, row.penalty_bearing, row.fulfilled)
         for row in rows
     ]
-    current = TaxYear.containing(position.guidance.today)
     in_mtd = {year.tax_year for year in position.guidance.years if year.uses_mtd}
-    for deadline in position.guidance.deadlines:
-        if rows and deadline.tax_year == current:
-            continue  # HMRC's own obligations for this year are above
+    for deadline in position.other_deadlines():
         dues.append(
             Due(
                 f"{nino}/{deadline.tax_year}/{deadline.due.isoformat()}",
-                deadline.what[:1].upper() + deadline.what[1:],
+                as_sentence(deadline.what),
                 deadline.due,
                 deadline.penalty_points,
                 # A Self Assessment return is not in HMRC's MTD APIs: it may have been sent.
@@ -62,6 +58,8 @@ class Given:
 
     notices: tuple[Notice, ...]
     emails: int
+    #: The keys of what HMRC already has (a reminder for one of them is no longer shown).
+    met_keys: frozenset[str] = frozenset()
 
 
 def give(
@@ -71,7 +69,8 @@ def give(
     preferences = tx.reminders.get(user.id)
     new: list[Notice] = []
     emails = 0
-    for reminder in due_reminders(dues_of(position, nino), today, preferences.days_before):
+    dues = dues_of(position, nino)
+    for reminder in due_reminders(dues, today, preferences.days_before):
         notice = tx.notices.add_once(
             user_id=user.id,
             key=reminder.due.key,
@@ -94,7 +93,7 @@ def give(
                 now=now,
             )
             emails += 1
-    return Given(tuple(new), emails)
+    return Given(tuple(new), emails, frozenset(due.key for due in dues if due.met))
 
 
 def _body(user: User, message: str) -> str:

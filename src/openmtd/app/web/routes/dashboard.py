@@ -20,8 +20,8 @@ from openmtd.app.services.connection import (
     reporting_obligations_url,
     sign_up_url,
 )
-from openmtd.app.services.position import Position, read_position
-from openmtd.app.services.reminders import dues_of, give
+from openmtd.app.services.position import Position, as_sentence, read_position
+from openmtd.app.services.reminders import give
 from openmtd.app.web.context import PageContext, page_context
 from openmtd.app.web.hmrc_calls import hmrc_client
 from openmtd.app.web.render import page
@@ -29,7 +29,6 @@ from openmtd.app.web.routes.dashboard_problems import read_problem
 from openmtd.rules.clock import uk_date
 from openmtd.rules.identifiers import Nino
 from openmtd.rules.penalties import how_points_work
-from openmtd.rules.tax_year import TaxYear
 from openmtd.sdk import Environment, OpenMtdError
 
 router = APIRouter()
@@ -56,7 +55,6 @@ def timeline(position: Position) -> list[dict[str, Any]]:
     deadlines for earlier years (last year's tax return, say); every deadline from the rules
     when HMRC holds no obligations. Next year's come with next year."""
     guidance = position.guidance
-    current = TaxYear.containing(guidance.today)
     entries: list[dict[str, Any]] = [
         {
             "what": row.what,
@@ -72,13 +70,11 @@ def timeline(position: Position) -> list[dict[str, Any]]:
         }
         for row in position.obligations
     ]
-    for deadline in guidance.deadlines:
-        if position.obligations and deadline.tax_year >= current:
-            continue  # HMRC's own obligations for this year are above
+    for deadline in position.other_deadlines(later_years=False):
         late = deadline.due < guidance.today
         entries.append(
             {
-                "what": deadline.what[:1].upper() + deadline.what[1:],
+                "what": as_sentence(deadline.what),
                 "period": None,
                 "due": deadline.due,
                 "state": "late" if late else "open",
@@ -121,13 +117,12 @@ def dashboard(request: Request) -> Response:
         except OpenMtdError as error:
             return read_problem(ctx, error, connection.nino)
         # Today's reminders, each given once; the emails wait in the outbox for delivery.
-        give(ctx.tx, user, connection.nino, position, today, ctx.now)
-        met = {due.key for due in dues_of(position, connection.nino) if due.met}
+        given = give(ctx.tx, user, connection.nino, position, today, ctx.now)
         # A reminder whose deadline passed, or whose obligation HMRC now has, is not shown.
         notices = [
             notice
             for notice in ctx.tx.notices.for_user(user.id, unread_only=True)
-            if notice.deadline >= today and notice.key not in met
+            if notice.deadline >= today and notice.key not in given.met_keys
         ]
         hmrc = ctx.services.settings.hmrc
         return page(
